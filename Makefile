@@ -1,0 +1,33 @@
+# The two set-up commands of the README: `make run` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STORE ?= ./var/store
+
+.PHONY: run test lint system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+
+$(VENV)/.installed: pyproject.toml $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+# Java runs the HermiT reasoner in the tests; the machines have it, a bare Debian gets it here.
+system-deps:
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
+
+run: $(VENV)/.installed
+	$(BIN)/innograph --store $(STORE) init
+	$(BIN)/innograph --store $(STORE) stats
+
+test: $(VENV)/.installed system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var build dist *.egg-info

@@ -1,0 +1,109 @@
+"""The one small interface through which innograph reads and writes RDF.
+
+Reads see the union of all named graphs as the default graph. Writes happen inside
+`store.transaction()`: everything done through the yielded `Writer` becomes visible together
+when the block ends, or not at all if it raises.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Literal as KindLiteral
+
+from rdflib.term import Node
+
+from innograph.store.rdfio import ParsedRdf, Syntax
+
+Triple = tuple[Node, Node, Node]
+Bindings = Mapping[str, Node]
+
+
+@dataclass
+class Result:
+    """The answer to a SPARQL query as rdflib terms."""
+
+    kind: KindLiteral["select", "ask", "graph"]
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Triple] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Node | None]]:
+        """Rows as dictionaries from variable name to term."""
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def column(self, name: str) -> list[Node | None]:
+        index = self.variables.index(name)
+        return [row[index] for row in self.rows]
+
+
+class Reader(ABC):
+    """What can be read from one consistent version of the data."""
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Bindings | None = None) -> Result:
+        """Run a query; `bindings` are substituted as terms, never pasted into the text."""
+
+    @abstractmethod
+    def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str,
+                         graph_type: str) -> tuple[str, str, bytes]:
+        """Run a query and return (kind, media type, body): solutions and booleans in `results_type`,
+        graphs in `graph_type`, both standard syntaxes named by media type."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+
+    @abstractmethod
+    def triple_count(self, graph: str | None = None) -> int:
+        """Statements in one graph, or in all graphs when `graph` is None."""
+
+    @abstractmethod
+    def dump(self, syntax: Syntax, graph: str | None = None) -> bytes:
+        """Serialise one graph, or the whole dataset for a dataset syntax."""
+
+
+class Writer(Reader):
+    """A reader that can also change the data inside a transaction."""
+
+    @abstractmethod
+    def replace_graph(self, graph: str, content: ParsedRdf | Iterable[Triple]) -> int:
+        """Make `graph` hold exactly `content`; returns the number of triples written."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph and everything in it; no error if it is absent."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update."""
+
+    @abstractmethod
+    def insert_constructed(self, graph: str, construct: str) -> int:
+        """Add to `graph` the triples a CONSTRUCT query over the union gives that no graph holds yet."""
+
+    @abstractmethod
+    def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
+        """Every triple of the given graphs, as rdflib terms."""
+
+
+class Store(Reader):
+    """A durable store: reads see the last committed version."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Writer]:
+        """A block whose writes are committed together when it ends without an error."""
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Whether the store has been initialised."""
+
+
+def open_store(location: str) -> Store:
+    """The store at `location`: a directory path for the embedded store."""
+    from innograph.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(location)

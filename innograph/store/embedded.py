@@ -1,0 +1,215 @@
+"""The embedded store: pyoxigraph on disk, written in generations switched by an atomic pointer.
+
+Layout of a store directory::
+
+    CURRENT              name of the generation readers use (replaced atomically)
+    generations/<name>/  one pyoxigraph store per generation
+    write.lock           held by the one writer at a time
+
+A transaction copies the current generation (a RocksDB checkpoint: hard links, so cheap), writes
+the copy, and only then points CURRENT at it. A process killed at any moment leaves CURRENT on a
+complete generation, and a published generation is never written again, so readers may open it
+read-only while the next one is being written.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from innograph.errors import QueryError, StoreError
+from innograph.store import Bindings, Result, Store, Triple, Writer
+from innograph.store.binding import with_values
+from innograph.store.rdfio import ParsedRdf, Syntax, quads_into_graph, to_rdflib
+
+
+class OxigraphReader:
+    """Reads from one pyoxigraph store, with the union of named graphs as the default graph."""
+
+    def __init__(self, native: ox.Store) -> None:
+        self.native = native
+
+    def _run(self, sparql: str, bindings: Bindings | None):
+        text = with_values(sparql, bindings or {})
+        try:
+            return self.native.query(text, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        except (ValueError, TypeError) as error:
+            raise QueryError(str(error)) from None
+
+    def query(self, sparql: str, bindings: Bindings | None = None) -> Result:
+        answer = self._run(sparql, bindings)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            names = [v.value for v in answer.variables]
+            rows = [tuple(to_rdflib(solution[i]) for i in range(len(names))) for solution in answer]
+            return Result("select", variables=names, rows=rows)
+        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
+        return Result("graph", triples=triples)
+
+    def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str,
+                         graph_type: str) -> tuple[str, str, bytes]:
+        answer = self._run(sparql, bindings)
+        if isinstance(answer, ox.QueryTriples):
+            return "graph", graph_type, answer.serialize(format=ox.RdfFormat.from_media_type(graph_type))
+        kind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
+        return kind, results_type, answer.serialize(format=ox.QueryResultsFormat.from_media_type(results_type))
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.native.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self.native)
+        return sum(1 for _ in self.native.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def dump(self, syntax: Syntax, graph: str | None = None) -> bytes:
+        if graph is not None:
+            return self.native.dump(format=syntax.native, from_graph=ox.NamedNode(graph))
+        if not syntax.holds_datasets:
+            raise QueryError(f"{syntax.name} holds one graph: name the graph to dump")
+        return self.native.dump(format=syntax.native)
+
+
+class OxigraphWriter(OxigraphReader, Writer):
+    """Writes to the private, not yet published copy of a generation."""
+
+    def replace_graph(self, graph: str, content: ParsedRdf | Iterable[Triple]) -> int:
+        name = ox.NamedNode(graph)
+        if isinstance(content, ParsedRdf):
+            quads = [ox.Quad(q.subject, q.predicate, q.object, name) for q in content.quads]
+        else:
+            quads = quads_into_graph(content, graph)
+        self.drop_graph(graph)
+        self.native.extend(quads)
+        self.native.add_graph(name)
+        return sum(1 for _ in self.native.quads_for_pattern(None, None, None, name))
+
+    def drop_graph(self, graph: str) -> None:
+        name = ox.NamedNode(graph)
+        if self.native.contains_named_graph(name):
+            self.native.remove_graph(name)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.native.update(sparql)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+
+    def insert_constructed(self, graph: str, construct: str) -> int:
+        name = ox.NamedNode(graph)
+        fresh = {
+            ox.Quad(t.subject, t.predicate, t.object, name)
+            for t in self._run(construct, None)
+            if next(self.native.quads_for_pattern(t.subject, t.predicate, t.object, None), None) is None
+        }
+        self.native.extend(fresh)
+        return len(fresh)
+
+    def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
+        for graph in graphs:
+            for q in self.native.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+
+
+class EmbeddedStore(OxigraphReader, Store):
+    """A pyoxigraph store on disk whose writes are published one whole generation at a time."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._open: tuple[str, ox.Store] | None = None
+
+    @property
+    def native(self) -> ox.Store:  # type: ignore[override]
+        """The current generation, opened read-only and reopened when the pointer moves."""
+        name = self.current_generation()
+        if name is None:
+            raise StoreError(f"no store at {self.path}: run `innograph init` first")
+        if self._open is None or self._open[0] != name:
+            self._open = (name, ox.Store.read_only(str(self._generations / name)))
+        return self._open[1]
+
+    @property
+    def _generations(self) -> Path:
+        return self.path / "generations"
+
+    def exists(self) -> bool:
+        return self.current_generation() is not None
+
+    def current_generation(self) -> str | None:
+        try:
+            return (self.path / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        self._generations.mkdir(parents=True, exist_ok=True)
+        with self._write_lock():
+            current = self.current_generation()
+            name = f"g{time.time_ns():020d}"
+            target = self._generations / name
+            writer = OxigraphWriter(self._copy_of(current, target))
+            try:
+                yield writer
+                writer.native.flush()
+                self._close(writer)
+                self._publish(name)
+            except BaseException:
+                self._close(writer)
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            self._remove_old_generations(keep={name, current})
+
+    @staticmethod
+    def _close(writer: OxigraphWriter) -> None:
+        """Drop the last reference to the writable store so RocksDB closes it (callers may keep `writer`)."""
+        writer.native = None  # type: ignore[assignment]
+        gc.collect()
+
+    def _copy_of(self, current: str | None, target: Path) -> ox.Store:
+        if current is None:
+            return ox.Store(str(target))
+        ox.Store.read_only(str(self._generations / current)).backup(str(target))
+        return ox.Store(str(target))
+
+    def _publish(self, name: str) -> None:
+        pointer = self.path / "CURRENT"
+        temporary = self.path / "CURRENT.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, pointer)
+        directory = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def _remove_old_generations(self, keep: set[str | None]) -> None:
+        for entry in self._generations.iterdir():
+            if entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        with open(self.path / "write.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(f"another process is writing the store at {self.path}") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)

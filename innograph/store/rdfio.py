@@ -1,0 +1,143 @@
+"""RDF syntaxes, parsing with positions, and term conversion between pyoxigraph and rdflib.
+
+This module and its siblings are the only code that imports pyoxigraph: everything outside the
+store package sees rdflib terms and plain bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from innograph.errors import InputError, Position
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """One RDF syntax: its name, media type, file extensions and whether it holds graphs."""
+
+    name: str
+    media_type: str
+    extensions: tuple[str, ...]
+    native: ox.RdfFormat
+
+    @property
+    def holds_datasets(self) -> bool:
+        return self.native.supports_datasets
+
+
+SYNTAXES: dict[str, Syntax] = {
+    s.name: s
+    for s in (
+        Syntax("turtle", "text/turtle", (".ttl",), ox.RdfFormat.TURTLE),
+        Syntax("ntriples", "application/n-triples", (".nt",), ox.RdfFormat.N_TRIPLES),
+        Syntax("nquads", "application/n-quads", (".nq",), ox.RdfFormat.N_QUADS),
+        Syntax("trig", "application/trig", (".trig",), ox.RdfFormat.TRIG),
+        Syntax("rdfxml", "application/rdf+xml", (".rdf", ".owl", ".xml"), ox.RdfFormat.RDF_XML),
+        Syntax("jsonld", "application/ld+json", (".jsonld", ".json-ld"), ox.RdfFormat.JSON_LD),
+    )
+}
+
+
+def syntax_for(name_or_path: str | Path) -> Syntax:
+    """The syntax named `turtle`, `text/turtle`, or guessed from a file name's extension."""
+    key = str(name_or_path).lower()
+    for syntax in SYNTAXES.values():
+        if key in (syntax.name, syntax.media_type):
+            return syntax
+    suffixes = "".join(Path(key).suffixes[-1:])
+    for syntax in SYNTAXES.values():
+        if suffixes in syntax.extensions:
+            return syntax
+    known = ", ".join(sorted(SYNTAXES))
+    raise InputError(f"unknown RDF syntax; known syntaxes are {known}", Position(file=str(name_or_path)))
+
+
+@dataclass
+class ParsedRdf:
+    """Quads parsed from one document, held in pyoxigraph's form until they are written."""
+
+    quads: list[ox.Quad]
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.quads)
+
+    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+        """The statements as rdflib terms, graph names dropped."""
+        for quad in self.quads:
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+
+def parse_rdf(data: bytes, syntax: Syntax, *, source: str, base_iri: str | None = None) -> ParsedRdf:
+    """Parse a whole document, or raise InputError naming the source, line and column."""
+    try:
+        quads = list(ox.parse(data, syntax.native, base_iri=base_iri, rename_blank_nodes=True))
+    except SyntaxError as error:
+        position = Position(file=source, line=error.lineno, column=error.offset)
+        raise InputError(_syntax_message(error), position) from None
+    except ValueError as error:
+        raise InputError(str(error), Position(file=source)) from None
+    return ParsedRdf(quads, source)
+
+
+def parse_file(path: str | Path, syntax: Syntax | None = None, *, base_iri: str | None = None) -> ParsedRdf:
+    """Parse a file, guessing its syntax from its extension when none is given."""
+    path = Path(path)
+    syntax = syntax or syntax_for(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror}", Position(file=str(path))) from None
+    return parse_rdf(data, syntax, source=str(path), base_iri=base_iri)
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    text = str(error.msg if hasattr(error, "msg") else error)
+    return text.split(": ", 1)[1] if text.startswith("Parser error at") and ": " in text else text
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | None) -> Node | None:
+    """Convert one pyoxigraph term to its rdflib equal."""
+    if term is None or isinstance(term, ox.DefaultGraph):
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert one rdflib term to pyoxigraph, validating IRIs on the way."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def sparql_term(term: Node) -> str:
+    """A term written as SPARQL syntax by the library, so no input can break out of it."""
+    return str(to_oxigraph(term))
+
+
+def quads_into_graph(triples: Iterable[tuple[Node, Node, Node]], graph: str) -> list[ox.Quad]:
+    """Turn rdflib triples into quads of one named graph."""
+    name = ox.NamedNode(graph)
+    return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in triples]

@@ -1,0 +1,1 @@
+"""The loader: turns source files into named graphs of the store, checked and with provenance."""

@@ -1,0 +1,114 @@
+"""Entailment rules derived from the ontology's axioms, materialised inside the store.
+
+Each axiom kind below becomes one SPARQL CONSTRUCT rule over the union of all graphs; the rules
+run to a fixpoint and their new triples go to the entailments graph. Supported: rdfs:subClassOf,
+rdfs:subPropertyOf, owl:equivalentClass and owl:equivalentProperty between named terms,
+owl:inverseOf, owl:SymmetricProperty, owl:TransitiveProperty and owl:propertyChainAxiom, plus
+the one rule OWL 2 RL cannot state: a participation whose role is lead gives a lead organization.
+
+Deliberately not materialised: rdfs:domain and rdfs:range, which the SHACL shapes check instead
+(inferring a type from a misspelt reference would hide the error); and chains that would relate
+a resource to itself (two organisations collaborate, an organisation does not collaborate with
+itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib.collection import Collection
+
+from innograph.namespaces import IG
+from innograph.store import Writer
+from innograph.store.rdfio import sparql_term
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One CONSTRUCT that derives triples, and the axiom or rule it stands for."""
+
+    name: str
+    construct: str
+
+
+def _values(rows: Iterable[tuple[URIRef, ...]]) -> str:
+    return " ".join("(" + " ".join(sparql_term(term) for term in row) + ")" for row in sorted(set(rows)))
+
+
+def _closure(pairs: set[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, URIRef]]:
+    """The transitive closure of a relation given as pairs, without reflexive pairs."""
+    closure = set(pairs)
+    while True:
+        extra = {(a, d) for a, b in closure for c, d in closure if b == c and a != d} - closure
+        if not extra:
+            return closure
+        closure |= extra
+
+
+def _named_pairs(ontology: Graph, predicate: URIRef) -> set[tuple[URIRef, URIRef]]:
+    return {(s, o) for s, o in ontology.subject_objects(predicate)
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and s != o}
+
+
+def derive_rules(ontology: Graph) -> list[Rule]:
+    """The rules that the axioms of `ontology` give."""
+    rules: list[Rule] = []
+    subclass = _named_pairs(ontology, RDFS.subClassOf)
+    for a, b in _named_pairs(ontology, OWL.equivalentClass):
+        subclass |= {(a, b), (b, a)}
+    if subclass:
+        rules.append(Rule("rdfs:subClassOf", "CONSTRUCT { ?x a ?super } WHERE { VALUES (?sub ?super) { "
+                          + _values(_closure(subclass)) + " } ?x a ?sub }"))
+    subproperty = _named_pairs(ontology, RDFS.subPropertyOf)
+    for a, b in _named_pairs(ontology, OWL.equivalentProperty):
+        subproperty |= {(a, b), (b, a)}
+    if subproperty:
+        rules.append(Rule("rdfs:subPropertyOf", "CONSTRUCT { ?s ?super ?o } WHERE { VALUES (?sub ?super) { "
+                          + _values(_closure(subproperty)) + " } ?s ?sub ?o }"))
+    inverse = _named_pairs(ontology, OWL.inverseOf)
+    if inverse:
+        both = inverse | {(b, a) for a, b in inverse}
+        rules.append(Rule("owl:inverseOf", "CONSTRUCT { ?o ?inverse ?s } WHERE { VALUES (?p ?inverse) { "
+                          + _values(both) + " } ?s ?p ?o FILTER(!isLiteral(?o)) }"))
+    symmetric = [(p,) for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)]
+    if symmetric:
+        rules.append(Rule("owl:SymmetricProperty", "CONSTRUCT { ?o ?p ?s } WHERE { VALUES (?p) { "
+                          + _values(symmetric) + " } ?s ?p ?o FILTER(!isLiteral(?o)) }"))
+    for prop in sorted(p for p in ontology.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(p, URIRef)):
+        p = sparql_term(prop)
+        rules.append(Rule(f"owl:TransitiveProperty {prop}",
+                          f"CONSTRUCT {{ ?a {p} ?c }} WHERE {{ ?a {p} ?b . ?b {p} ?c FILTER(?a != ?c) }}"))
+    for prop, head in sorted(ontology.subject_objects(OWL.propertyChainAxiom)):
+        steps = [sparql_term(step) for step in Collection(ontology, head)]
+        if not isinstance(prop, URIRef) or len(steps) < 2:
+            continue
+        pattern = " . ".join(f"?x{i} {step} ?x{i + 1}" for i, step in enumerate(steps))
+        rules.append(Rule(f"owl:propertyChainAxiom {prop}",
+                          f"CONSTRUCT {{ ?x0 {sparql_term(prop)} ?x{len(steps)} }} "
+                          f"WHERE {{ {pattern} FILTER(?x0 != ?x{len(steps)}) }}"))
+    rules.append(lead_organization_rule())
+    return rules
+
+
+def lead_organization_rule() -> Rule:
+    """A participation with the lead role makes its organization the project's lead organization."""
+    lead, concerns, involves, role = (sparql_term(t) for t in (
+        IG.leadOrganization, IG.concernsProject, IG.involvesOrganization, IG.hasRole))
+    return Rule("ig:leadRole participation",
+                f"CONSTRUCT {{ ?project {lead} ?org }} WHERE {{ ?part {concerns} ?project ; "
+                f"{involves} ?org ; {role} {sparql_term(IG.leadRole)} }}")
+
+
+def materialise(writer: Writer, ontology: Graph, graph: str, max_rounds: int = 50) -> int:
+    """Recompute the entailments graph from scratch; returns how many triples it holds."""
+    writer.drop_graph(graph)
+    rules = derive_rules(ontology)
+    total = 0
+    for _ in range(max_rounds):
+        added = sum(writer.insert_constructed(graph, rule.construct) for rule in rules)
+        total += added
+        if added == 0:
+            return total
+    raise RuntimeError(f"entailments did not reach a fixpoint in {max_rounds} rounds")

@@ -1,0 +1,1 @@
+"""The analysts' library of named, parameterised SPARQL queries (issue 5)."""
