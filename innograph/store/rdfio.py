@@ -16,6 +16,8 @@ from rdflib.term import Node
 
 from innograph.errors import InputError, Position
 
+XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+
 
 @dataclass(frozen=True)
 class Syntax:
@@ -113,6 +115,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph |
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype == XSD_STRING:
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 

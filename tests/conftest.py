@@ -1,0 +1,55 @@
+"""Shared fixtures: real stores on disk, built through the real `init`, and the real command line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from innograph.bootstrap import initialise, refresh_entailments
+from innograph.cli import main
+from innograph.config import Settings
+from innograph.store import Store, open_store
+from innograph.store.rdfio import parse_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def programme_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A store initialised once with the ontology, shapes and programme graph; tests only read it."""
+    settings = Settings(store=str(tmp_path_factory.mktemp("programme") / "store"))
+    initialise(settings)
+    return open_store(settings.store)
+
+
+@pytest.fixture(scope="session")
+def collaboration_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The programme store plus the small collaboration fixture, with entailments recomputed."""
+    settings = Settings(store=str(tmp_path_factory.mktemp("collaboration") / "store"))
+    initialise(settings)
+    store = open_store(settings.store)
+    fixture = parse_file(FIXTURES / "collaboration.ttl", base_iri=settings.base_iri)
+    with store.transaction() as writer:
+        writer.replace_graph(settings.graphs.source("collaboration-fixture"), fixture)
+        refresh_entailments(writer, settings.graphs)
+    return store
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a fresh, empty store of this test's own."""
+    return Settings(store=str(tmp_path / "store"))
+
+
+@pytest.fixture
+def cli(settings: Settings) -> Callable[..., Result]:
+    """Run the real `innograph` command line against this test's store."""
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(main, ["--store", settings.store, *args], catch_exceptions=False)
+
+    return run
