@@ -20,6 +20,7 @@ system-deps:
 
 run: $(VENV)/.installed
 	$(BIN)/innograph --store $(STORE) init
+	$(BIN)/innograph --store $(STORE) load --quiet data/demo
 	$(BIN)/innograph --store $(STORE) stats
 
 test: $(VENV)/.installed system-deps

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +16,9 @@ from innograph.errors import InnographError
 from innograph.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, table
 from innograph.stats import statistics
 from innograph.store import open_store
+
+if TYPE_CHECKING:
+    from innograph.loader.pipeline import LoadResult
 
 
 class ReportingGroup(click.Group):
@@ -84,3 +90,112 @@ def query(settings: Settings, sparql: str, output: str | None) -> None:
     media = RESULT_MEDIA_TYPES.get(output, RESULT_MEDIA_TYPES["json"])
     _, _, body = store.serialized_query(sparql, None, media, GRAPH_MEDIA_TYPES[output])
     click.echo(body.decode("utf-8"), nl=False)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--mapping", "mapping_file", type=existing_file, help="YAML mapping of sheet and column names.")
+@click.option("--graph", help="Named graph to load into (one source only).")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path), help="Write the problem report here.")
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+@click.pass_obj
+def load(settings: Settings, sources: tuple[Path, ...], mapping_file: Path | None, graph: str | None,
+         dry_run: bool, report_json: Path | None, quiet: bool) -> None:
+    """Load CSV folders or files, XLSX workbooks, JSON portfolios or RDF files, all or nothing."""
+    from innograph.loader.pipeline import load as run_load
+
+    result = reported(report_json, lambda: run_load(settings, list(sources), mapping_file=mapping_file, graph=graph,
+                                                    dry_run=dry_run, progress=None if quiet else progress_printer()))
+    if result.report.warnings:
+        click.echo(result.report.to_table(), err=True)
+    verb = "checked (dry run, nothing written)" if dry_run else "loaded"
+    for name, count in result.triples.items():
+        click.echo(f"{verb} {name}: {result.rows[name]} rows, {count} triples")
+    click.echo(f"{result.entailments} entailed triples; {result.seconds:.1f} s")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--mapping", "mapping_file", type=existing_file, help="YAML mapping of sheet and column names.")
+@click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path), help="Write the problem report here.")
+@click.pass_obj
+def validate(settings: Settings, sources: tuple[Path, ...], mapping_file: Path | None,
+             report_json: Path | None) -> None:
+    """Run every check of a load without writing anything."""
+    from innograph.loader.pipeline import load as run_load
+
+    result = reported(report_json, lambda: run_load(settings, list(sources), mapping_file=mapping_file,
+                                                    dry_run=True, progress=None))
+    click.echo(result.report.to_table())
+
+
+@main.command()
+@click.argument("graph")
+@click.pass_obj
+def unload(settings: Settings, graph: str) -> None:
+    """Remove a loaded source's graph, its provenance and its entailments."""
+    from innograph.loader.pipeline import unload as run_unload
+
+    click.echo(f"removed {graph}: {run_unload(settings, graph)} triples")
+
+
+@main.command()
+@click.pass_obj
+def graphs(settings: Settings) -> None:
+    """List the named graphs with their size and the load that wrote them."""
+    from innograph.loader.listing import graph_listing
+
+    click.echo(table(graph_listing(open_store(settings.store), settings)))
+
+
+@main.command()
+@click.option("--format", "syntax", type=click.Choice(["nquads", "trig", "turtle", "ntriples", "rdfxml", "jsonld"]),
+              default="nquads", help="RDF syntax of the dump.")
+@click.option("--graph", help="Dump one named graph only (required for syntaxes without graphs).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
+@click.pass_obj
+def dump(settings: Settings, syntax: str, graph: str | None, output: Path | None) -> None:
+    """Serialise the store, or one graph, in an RDF syntax."""
+    from innograph.store.rdfio import syntax_for
+
+    body = open_store(settings.store).dump(syntax_for(syntax), graph)
+    if output:
+        output.write_bytes(body)
+    else:
+        click.echo(body.decode("utf-8"), nl=False)
+
+
+@main.command()
+@click.option("--projects", type=click.IntRange(min=1), required=True, help="How many projects to generate.")
+@click.option("--seed", type=int, default=5568, show_default=True, help="Seed: the same seed gives the same files.")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+def generate(projects: int, seed: int, out_dir: Path) -> None:
+    """Write a deterministic synthetic portfolio in the CSV templates."""
+    from innograph.loader.generate import generate_portfolio
+
+    counts = generate_portfolio(out_dir, projects=projects, seed=seed)
+    click.echo(", ".join(f"{n} {table}" for table, n in counts.items()) + f" written to {out_dir}")
+
+
+def reported(path: Path | None, run: Callable[[], LoadResult]) -> LoadResult:
+    """Run a load and write its JSON problem report to `path`, whether it succeeds or is refused."""
+    from innograph.loader.report import LoadRefused
+
+    try:
+        result = run()
+    except LoadRefused as refused:
+        if path:
+            path.write_text(refused.report.to_json(), encoding="utf-8")
+        raise
+    if path:
+        path.write_text(result.report.to_json(), encoding="utf-8")
+    return result
+
+
+def progress_printer() -> Callable[[str], None] | None:
+    """Stage messages with elapsed time on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    started = time.monotonic()
+    return lambda message: click.echo(f"[{time.monotonic() - started:6.1f} s] {message}", err=True)

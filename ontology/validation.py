@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pyshacl import validate
-from rdflib import Graph, Literal, Namespace
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from innograph.errors import ValidationError
@@ -13,10 +13,11 @@ from innograph.errors import ValidationError
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
-def violations(data: Graph, shapes: Graph, ontology: Graph) -> list[dict[str, str]]:
-    """Every violation of `shapes` by `data`, as plain records sorted for stable reports."""
+def violations(data: Graph, shapes: Graph, ontology: Graph,
+               focus_nodes: list[URIRef] | None = None) -> list[dict[str, str]]:
+    """Every violation of `shapes` by `data` (at `focus_nodes` only, if given), sorted for stable reports."""
     _, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-                            advanced=False, allow_warnings=True)
+                            advanced=False, allow_warnings=True, focus_nodes=focus_nodes)
     found = []
     for result in report.subjects(SH.resultSeverity, SH.Violation):
         found.append({
@@ -25,6 +26,7 @@ def violations(data: Graph, shapes: Graph, ontology: Graph) -> list[dict[str, st
             "value": _text(report.value(result, SH.value)),
             "message": _text(report.value(result, SH.resultMessage)),
             "shape": _text(report.value(result, SH.sourceShape)),
+            "constraint": _text(report.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
         })
     return sorted(found, key=lambda v: (v["focus"], v["path"], v["message"]))
 

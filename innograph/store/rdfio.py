@@ -145,3 +145,35 @@ def quads_into_graph(triples: Iterable[tuple[Node, Node, Node]], graph: str) -> 
     """Turn rdflib triples into quads of one named graph."""
     name = ox.NamedNode(graph)
     return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in triples]
+
+
+def iri(value: str) -> ox.NamedNode:
+    """An IRI term, validated by the library (ValueError if it is not an IRI)."""
+    return ox.NamedNode(value)
+
+
+def literal(value: str, *, datatype: str | None = None, language: str | None = None) -> ox.Literal:
+    """A literal term: plain, typed or language-tagged."""
+    if language:
+        return ox.Literal(value, language=language)
+    if datatype:
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+    return ox.Literal(value)
+
+
+class GraphBuilder:
+    """Collects triples of terms made by `iri` and `literal`, ready to be written as one graph."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.quads: list[ox.Quad] = []
+
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> None:
+        self.quads.append(ox.Quad(subject, predicate, obj))
+
+    def __len__(self) -> int:
+        return len(self.quads)
+
+    def build(self) -> ParsedRdf:
+        """The triples without duplicates, in the order first added."""
+        return ParsedRdf(list(dict.fromkeys(self.quads)), self.source)

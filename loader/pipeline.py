@@ -1,0 +1,189 @@
+"""Load, validate and unload sources: read, map, check, write, infer, validate, publish — or nothing.
+
+Every row is checked before the store is touched. The graphs are then written into the store's
+next generation, the entailments recomputed there and the new data validated against the shapes;
+only if all of that succeeds is the generation published.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from innograph import __version__
+from innograph.bootstrap import refresh_entailments, stored_graph
+from innograph.config import Settings
+from innograph.errors import InputError, StoreError
+from innograph.loader.context import Context
+from innograph.loader.convert import convert
+from innograph.loader.iris import slug
+from innograph.loader.mapping import Mapping, load_mapping
+from innograph.loader.provenance import SourceFile, forget_provenance, record_provenance
+from innograph.loader.readers import TABULAR_SUFFIXES, read_tabular
+from innograph.loader.report import LoadRefused, Report
+from innograph.loader.tables import TABLES
+from innograph.ontology.validation import violations
+from innograph.store import Store, Writer, open_store
+from innograph.store.rdfio import ParsedRdf, parse_file, syntax_for
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Source:
+    """One thing being loaded: a file or a folder of CSV tables, and the graph it goes to."""
+
+    path: Path
+    graph: str
+    mapping: Mapping
+    content: ParsedRdf | None = None
+    rows_read: int = 0
+    origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(self.path.glob("*.csv")) if self.path.is_dir() else [self.path]
+
+
+@dataclass
+class LoadResult:
+    """What a load wrote, per graph."""
+
+    triples: dict[str, int]
+    rows: dict[str, int]
+    report: Report
+    seconds: float
+    entailments: int = 0
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to discard a dry run's generation."""
+
+
+def graph_for(path: Path, settings: Settings, explicit: str | None) -> str:
+    """The named graph a source goes into: given, or minted from the file or folder name."""
+    return explicit or settings.graphs.source(slug(path.name))
+
+
+def _order(path: Path) -> tuple[int, str]:
+    """Tables are read organisations first, so later tables can refer to earlier ones."""
+    names = list(TABLES)
+    return (names.index(path.stem) if path.stem in names else len(names), str(path))
+
+
+def mapping_for(path: Path, explicit: Path | None) -> Mapping:
+    """The mapping named on the command line, else a folder's own `mapping.yaml`, else the templates'."""
+    if explicit is None and path.is_dir() and (path / "mapping.yaml").exists():
+        return load_mapping(path / "mapping.yaml")
+    return load_mapping(explicit)
+
+
+def prepare(paths: list[Path], settings: Settings, store: Store, mapping_file: Path | None, graph: str | None,
+            report: Report) -> list[Source]:
+    """Read, map and check every source; problems go to `report`, nothing is written."""
+    if graph and len(paths) > 1:
+        raise InputError("--graph names one graph: give one source")
+    context = Context.from_store(store if store.exists() else None)
+    sources = []
+    for path in sorted(paths, key=_order):
+        source = Source(path, graph_for(path, settings, graph), mapping_for(path, mapping_file))
+        if not path.exists():
+            report.error(str(path), "file.missing", "no such file or folder")
+        elif path.is_dir() or path.suffix.lower() in TABULAR_SUFFIXES:
+            conversion = convert(read_tabular(path, source.mapping, report), settings.base_iri, context, report,
+                                 str(path))
+            source.content, source.rows_read = conversion.graph, conversion.rows_read
+            source.origins = conversion.origins
+        else:
+            try:
+                source.content = parse_file(path, syntax_for(path))
+                source.rows_read = len(source.content)
+            except InputError as error:
+                pos = error.position
+                report.error(str(path), "rdf.syntax", error.reason, pos.line, f"column {pos.column}"
+                             if pos.column else None)
+        sources.append(source)
+    return sources
+
+
+def load(settings: Settings, paths: list[Path], *, mapping_file: Path | None = None, graph: str | None = None,
+         dry_run: bool = False, progress: Progress | None = None) -> LoadResult:
+    """Load sources into the store atomically, or raise LoadRefused with every problem found."""
+    started = time.monotonic()
+    started_at = datetime.now(UTC)
+    store = open_store(settings.store)
+    if not store.exists():
+        raise StoreError(f"no store at {settings.store}: run `innograph init` first")
+    report = Report()
+    _say(progress, "reading and checking")
+    sources = prepare(paths, settings, store, mapping_file, graph, report)
+    if report.errors:
+        raise LoadRefused(report)
+    result = LoadResult({}, {}, report, 0.0)
+    try:
+        with store.transaction() as writer:
+            for source in sources:
+                assert source.content is not None
+                _say(progress, f"writing {source.graph}")
+                result.triples[source.graph] = writer.replace_graph(source.graph, source.content)
+                result.rows[source.graph] = source.rows_read
+            _say(progress, "inferring")
+            result.entailments = refresh_entailments(writer, settings.graphs)
+            _say(progress, "validating against the shapes")
+            _validate_against_shapes(writer, settings, sources, report)
+            if report.errors:
+                raise LoadRefused(report)
+            for source in sources:
+                files = [SourceFile.read(p) for p in source.files]
+                record_provenance(writer, settings, source.graph, files, source.mapping, started_at,
+                                  datetime.now(UTC), source.rows_read, result.triples[source.graph], __version__)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def unload(settings: Settings, graph: str) -> int:
+    """Remove one source's graph, its provenance and (by recomputing) its entailments."""
+    store = open_store(settings.store)
+    if graph not in store.named_graphs():
+        raise InputError(f"no graph {graph!r} in the store; `innograph graphs` lists them")
+    if graph in settings.graphs.system or graph == settings.graphs.programme:
+        raise InputError(f"{graph} is not a loaded source; `innograph init` manages it")
+    removed = store.triple_count(graph)
+    with store.transaction() as writer:
+        writer.drop_graph(graph)
+        forget_provenance(writer, settings, graph)
+        refresh_entailments(writer, settings.graphs)
+    return removed
+
+
+def _validate_against_shapes(writer: Writer, settings: Settings, sources: list[Source], report: Report) -> None:
+    """SHACL over the new graphs' subjects, seeing the whole store and its entailments."""
+    graphs = settings.graphs
+    data = Graph()
+    everything = [g for g in writer.named_graphs() if g not in (graphs.ontology, graphs.shapes, graphs.provenance)]
+    for triple in writer.graph_triples(everything):
+        data.add(triple)
+    focus = sorted({URIRef(s) for source in sources for s, _, _ in writer.graph_triples([source.graph])
+                    if isinstance(s, URIRef)})
+    if not focus:
+        return
+    found = violations(data, stored_graph(writer, graphs.shapes), stored_graph(writer, graphs.ontology), focus)
+    where = {iri: origin for source in sources for iri, origin in source.origins.items()}
+    for violation in found:
+        file, row = where.get(violation["focus"], (", ".join(str(s.path) for s in sources), None))
+        report.error(file, f"shacl:{violation['constraint']}", f"{violation['focus']}: {violation['message']}",
+                     row, violation["path"].rsplit("/", 1)[-1] or None, violation["value"] or None)
+
+
+def _say(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)

@@ -1,0 +1,164 @@
+"""Readers for tabular sources: a folder of CSV files, an XLSX workbook, or a JSON document.
+
+Each reader returns the rows of the four canonical tables, renamed by the mapping, with their
+row numbers as a person sees them (the header is row 1 of a CSV file or sheet; JSON items count
+from 1), and reports every structural problem (unreadable file, missing column) it meets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from innograph.loader.mapping import Mapping, TableMapping
+from innograph.loader.report import Report
+from innograph.loader.tables import TABLES, Portfolio, Row
+
+TABULAR_SUFFIXES = {".csv", ".xlsx", ".json"}
+
+
+def read_tabular(path: Path, mapping: Mapping, report: Report) -> Portfolio:
+    """Read a folder of CSV files, one CSV file, an XLSX workbook or a JSON document."""
+    if path.is_dir():
+        return read_csv_folder(path, mapping, report)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_files([path], mapping, report)
+    if suffix == ".xlsx":
+        return read_xlsx(path, mapping, report)
+    return read_json(path, mapping, report)
+
+
+def read_csv_folder(folder: Path, mapping: Mapping, report: Report) -> Portfolio:
+    files = [folder / f"{m.source}.csv" for m in mapping.tables.values() if (folder / f"{m.source}.csv").exists()]
+    if not files:
+        expected = ", ".join(f"{m.source}.csv" for m in mapping.tables.values())
+        report.error(str(folder), "source.empty", f"no table found; expected one of {expected}")
+    return read_csv_files(files, mapping, report)
+
+
+def read_csv_files(files: Iterable[Path], mapping: Mapping, report: Report) -> Portfolio:
+    portfolio = Portfolio()
+    by_source = {m.source: m for m in mapping.tables.values()}
+    for path in files:
+        table = by_source.get(path.stem)
+        if table is None:
+            known = ", ".join(sorted(by_source))
+            report.error(str(path), "source.unknown-table", f"file name names no table; expected one of {known}")
+            continue
+        text = _decode(path, report)
+        if text is None:
+            continue
+        records = list(csv.reader(io.StringIO(text, newline="")))
+        portfolio.rows[table.table] += _rows(str(path), records, table, report, first_row=1)
+    return portfolio
+
+
+def read_xlsx(path: Path, mapping: Mapping, report: Report) -> Portfolio:
+    import openpyxl
+
+    portfolio = Portfolio()
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds (zipfile, KeyError, XML errors) for a bad file
+        report.error(str(path), "file.unreadable", f"not a readable XLSX workbook: {error}")
+        return portfolio
+    try:
+        for table in mapping.tables.values():
+            if table.source not in workbook.sheetnames:
+                continue
+            sheet = workbook[table.source]
+            records = [["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            portfolio.rows[table.table] += _rows(f"{path}[{table.source}]", records, table, report, first_row=1)
+    finally:
+        workbook.close()
+    if not len(portfolio) and not report.errors:
+        expected = ", ".join(m.source for m in mapping.tables.values())
+        report.error(str(path), "source.empty", f"no sheet with rows found; expected sheets {expected}")
+    return portfolio
+
+
+def read_json(path: Path, mapping: Mapping, report: Report) -> Portfolio:
+    portfolio = Portfolio()
+    text = _decode(path, report)
+    if text is None:
+        return portfolio
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        report.error(str(path), "file.syntax", f"invalid JSON at line {error.lineno}, column {error.colno}: "
+                                               f"{error.msg}", row=error.lineno)
+        return portfolio
+    if not isinstance(document, dict):
+        report.error(str(path), "file.structure", "a JSON portfolio is an object whose keys name the tables")
+        return portfolio
+    for table in mapping.tables.values():
+        items = document.get(table.source, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            report.error(str(path), "file.structure", f"{table.source!r} must be a list of objects")
+            continue
+        headers = sorted({key for item in items for key in item}, key=str)
+        records = [headers, *[[_cell_text(item.get(h)) for h in headers] for item in items]]
+        portfolio.rows[table.table] += _rows(f"{path}[{table.source}]", records, table, report, first_row=0)
+    return portfolio
+
+
+def _decode(path: Path, report: Report) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report.error(str(path), "file.unreadable", f"cannot read file: {error.strerror}")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        report.error(str(path), "file.encoding", f"not UTF-8: byte {data[error.start]:#04x} at line {line}, "
+                                                 f"byte offset {error.start}", row=line)
+        return None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _normalise(header: str) -> str:
+    return " ".join(header.replace("\ufeff", "").split()).casefold()
+
+
+def _rows(where: str, records: Sequence[Sequence[str]], table: TableMapping, report: Report,
+          first_row: int) -> list[Row]:
+    """Turn a header and records into Rows; `first_row` is the number the header row has."""
+    if not records:
+        report.error(where, "table.empty", "the table has no header row")
+        return []
+    header = [_normalise(h) for h in records[0]]
+    index: dict[str, int] = {}
+    spec = TABLES[table.table]
+    for canonical, source_header in table.columns.items():
+        wanted = _normalise(source_header)
+        if wanted in header:
+            index[canonical] = header.index(wanted)
+        elif spec.field(canonical).required:
+            report.error(where, "column.missing", f"required column {source_header!r} is missing",
+                         row=first_row, column=source_header)
+    if any(spec.field(f).required and f not in index for f in spec.names):
+        return []
+    rows = []
+    for offset, record in enumerate(records[1:], start=1):
+        if not any(cell.strip() for cell in record):
+            continue
+        values = {}
+        for canonical, position in index.items():
+            value = record[position].strip() if position < len(record) else ""
+            values[canonical] = table.values.get(canonical, {}).get(value, value)
+        rows.append(Row(where, first_row + offset, values, {c: table.columns[c] for c in index}))
+    return rows
