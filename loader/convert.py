@@ -116,7 +116,7 @@ class _Converter:
                               row.number, row.columns.get(name, name), value)
         return found
 
-    def unique(self, row: Row, key: str, values: dict[str, str], what: str) -> bool:
+    def unique(self, row: Row, key: str, values: dict[str, str], what: str, column: str) -> bool:
         """False for a repeat of an earlier row (identical: skipped; different: an error)."""
         earlier = self.seen.get(key)
         if earlier is None:
@@ -124,8 +124,8 @@ class _Converter:
             self.origins[key] = (row.source, row.number)
             return True
         if earlier[1] != values:
-            self.report.error(row.source, "duplicate.conflict", f"{what} is also defined at {earlier[0].source} "
-                              f"row {earlier[0].number} with different data", row.number, None, None)
+            self.problem(row, column, "duplicate.conflict", f"{what} is also defined at {earlier[0].source} "
+                         f"row {earlier[0].number} with different data")
         return False
 
     # --- tables --------------------------------------------------------------------------------
@@ -143,7 +143,8 @@ class _Converter:
                 continue
             uid = row.get("id")
             subject = organisation_iri(self.base, uid, row.get("name_en") or row.get("name_zh"))
-            if not self.unique(row, subject, row.values, f"organisation {subject.rsplit('/', 1)[-1]!r}"):
+            key_column = "id" if uid else ("name_en" if row.get("name_en") else "name_zh")
+            if not self.unique(row, subject, row.values, f"organisation {subject.rsplit('/', 1)[-1]!r}", key_column):
                 continue
             if uid and not USCC.match(uid):
                 self.problem(row, "id", "format.uscc", "a unified social credit code has 18 characters "
@@ -173,7 +174,8 @@ class _Converter:
                 self.problem(row, "title_en", "required", "title_en or title_zh is required")
                 continue
             subject = project_iri(self.base, row.get("code"), row.get("title_en") or row.get("title_zh"))
-            if not self.unique(row, subject, row.values, f"project {subject.rsplit('/', 1)[-1]!r}"):
+            key_column = "code" if row.get("code") else ("title_en" if row.get("title_en") else "title_zh")
+            if not self.unique(row, subject, row.values, f"project {subject.rsplit('/', 1)[-1]!r}", key_column):
                 continue
             s = iri(subject)
             self.builder.add(s, TYPE, T["Project"])
@@ -205,7 +207,7 @@ class _Converter:
             if project is None or organisation is None or role is None:
                 continue
             subject = participation_iri(project, organisation)
-            if not self.unique(row, subject, row.values, "this participation"):
+            if not self.unique(row, subject, row.values, "this participation", "organisation"):
                 continue
             if role == IG.leadRole:
                 if project in self.leads:
@@ -237,7 +239,8 @@ class _Converter:
             if project is None or funder is None or amount is None or year is None:
                 continue
             subject = grant_iri(project, row.get("grant_id"), funder, str(amount), currency, str(year))
-            if not self.unique(row, subject, row.values, "this grant"):
+            key_column = "grant_id" if row.get("grant_id") else "project"
+            if not self.unique(row, subject, row.values, "this grant", key_column):
                 continue
             s = iri(subject)
             self.builder.add(s, TYPE, T["Funding"])

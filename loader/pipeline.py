@@ -25,7 +25,7 @@ from innograph.loader.iris import slug
 from innograph.loader.mapping import Mapping, load_mapping
 from innograph.loader.provenance import SourceFile, forget_provenance, record_provenance
 from innograph.loader.readers import TABULAR_SUFFIXES, read_tabular
-from innograph.loader.report import LoadRefused, Report
+from innograph.loader.report import LoadRefused, Problem, Report
 from innograph.loader.tables import TABLES
 from innograph.ontology.validation import violations
 from innograph.store import Store, Writer, open_store
@@ -104,9 +104,8 @@ def prepare(paths: list[Path], settings: Settings, store: Store, mapping_file: P
                 source.content = parse_file(path, syntax_for(path))
                 source.rows_read = len(source.content)
             except InputError as error:
-                pos = error.position
-                report.error(str(path), "rdf.syntax", error.reason, pos.line, f"column {pos.column}"
-                             if pos.column else None)
+                column = str(error.position.column) if error.position.column else None
+                report.add(Problem(str(path), "rdf.syntax", error.reason, column=column, line=error.position.line))
         sources.append(source)
     return sources
 

@@ -118,8 +118,19 @@ def _decode(path: Path, report: Report) -> str | None:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         report.error(str(path), "file.encoding", f"not UTF-8: byte {data[error.start]:#04x} at line {line}, "
-                                                 f"byte offset {error.start}", row=line)
+                                                 f"byte offset {error.start}", row=line,
+                     column=_column_at(data, error.start))
         return None
+
+
+def _column_at(data: bytes, offset: int) -> str | None:
+    """The header of the CSV column that byte `offset` falls in, for pointing at a bad byte."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset].decode("utf-8", errors="replace")
+    header = data[:data.find(b"\n")].decode("utf-8-sig", errors="replace") if b"\n" in data else ""
+    fields = next(csv.reader([prefix + "x"]), [])
+    names = next(csv.reader([header]), [])
+    return names[len(fields) - 1] if 0 < len(fields) <= len(names) else None
 
 
 def _cell_text(value: Any) -> str:

@@ -19,13 +19,17 @@ class Problem:
     column: str | None = None
     value: str | None = None
     severity: str = "error"  # or "warning", which does not block a load
+    line: int | None = None
+    """For RDF sources: the line, with `column` the character position in it."""
 
     def where(self) -> str:
         parts = [self.file]
         if self.row is not None:
             parts.append(f"row {self.row}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"column {self.column}" if self.column.isdigit() else f"column {self.column!r}")
         return ", ".join(parts)
 
 

@@ -27,14 +27,31 @@ from innograph.store.rdfio import sparql_term
 
 @dataclass(frozen=True)
 class Rule:
-    """One CONSTRUCT that derives triples, and the axiom or rule it stands for."""
+    """One derivation: a triple template, the triple patterns it needs, and the axiom it stands for."""
 
     name: str
-    construct: str
+    template: str
+    patterns: tuple[str, ...]
+    prologue: str = ""
+    """A VALUES block or other clause that goes before the patterns."""
+    condition: str = ""
+    """A FILTER expression, or empty."""
+
+    def insert(self, graph: str) -> str:
+        """A SPARQL Update adding to `graph` what the rule derives and no graph holds yet.
+
+        Each pattern gets its own GRAPH block, so the rule reads the union of all named graphs.
+        """
+        body = " ".join(f"GRAPH ?g{i} {{ {p} }}" for i, p in enumerate(self.patterns))
+        condition = f"FILTER({self.condition})" if self.condition else ""
+        target = sparql_term(URIRef(graph))
+        return (f"INSERT {{ GRAPH {target} {{ {self.template} }} }} WHERE {{ {self.prologue} {body} {condition} "
+                f"FILTER NOT EXISTS {{ GRAPH ?any {{ {self.template} }} }} }}")
 
 
-def _values(rows: Iterable[tuple[URIRef, ...]]) -> str:
-    return " ".join("(" + " ".join(sparql_term(term) for term in row) + ")" for row in sorted(set(rows)))
+def _values(variables: str, rows: Iterable[tuple[URIRef, ...]]) -> str:
+    body = " ".join("(" + " ".join(sparql_term(term) for term in row) + ")" for row in sorted(set(rows)))
+    return f"VALUES ({variables}) {{ {body} }}"
 
 
 def _closure(pairs: set[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, URIRef]]:
@@ -59,35 +76,34 @@ def derive_rules(ontology: Graph) -> list[Rule]:
     for a, b in _named_pairs(ontology, OWL.equivalentClass):
         subclass |= {(a, b), (b, a)}
     if subclass:
-        rules.append(Rule("rdfs:subClassOf", "CONSTRUCT { ?x a ?super } WHERE { VALUES (?sub ?super) { "
-                          + _values(_closure(subclass)) + " } ?x a ?sub }"))
+        rules.append(Rule("rdfs:subClassOf", "?x a ?super", ("?x a ?sub",),
+                          _values("?sub ?super", _closure(subclass))))
     subproperty = _named_pairs(ontology, RDFS.subPropertyOf)
     for a, b in _named_pairs(ontology, OWL.equivalentProperty):
         subproperty |= {(a, b), (b, a)}
     if subproperty:
-        rules.append(Rule("rdfs:subPropertyOf", "CONSTRUCT { ?s ?super ?o } WHERE { VALUES (?sub ?super) { "
-                          + _values(_closure(subproperty)) + " } ?s ?sub ?o }"))
+        rules.append(Rule("rdfs:subPropertyOf", "?s ?super ?o", ("?s ?sub ?o",),
+                          _values("?sub ?super", _closure(subproperty))))
     inverse = _named_pairs(ontology, OWL.inverseOf)
     if inverse:
-        both = inverse | {(b, a) for a, b in inverse}
-        rules.append(Rule("owl:inverseOf", "CONSTRUCT { ?o ?inverse ?s } WHERE { VALUES (?p ?inverse) { "
-                          + _values(both) + " } ?s ?p ?o FILTER(!isLiteral(?o)) }"))
+        rules.append(Rule("owl:inverseOf", "?o ?inverse ?s", ("?s ?p ?o",),
+                          _values("?p ?inverse", inverse | {(b, a) for a, b in inverse}), "!isLiteral(?o)"))
     symmetric = [(p,) for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)]
     if symmetric:
-        rules.append(Rule("owl:SymmetricProperty", "CONSTRUCT { ?o ?p ?s } WHERE { VALUES (?p) { "
-                          + _values(symmetric) + " } ?s ?p ?o FILTER(!isLiteral(?o)) }"))
+        rules.append(Rule("owl:SymmetricProperty", "?o ?p ?s", ("?s ?p ?o",), _values("?p", symmetric),
+                          "!isLiteral(?o)"))
     for prop in sorted(p for p in ontology.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(p, URIRef)):
         p = sparql_term(prop)
-        rules.append(Rule(f"owl:TransitiveProperty {prop}",
-                          f"CONSTRUCT {{ ?a {p} ?c }} WHERE {{ ?a {p} ?b . ?b {p} ?c FILTER(?a != ?c) }}"))
+        rules.append(Rule(f"owl:TransitiveProperty {prop}", f"?a {p} ?c", (f"?a {p} ?b", f"?b {p} ?c"),
+                          condition="?a != ?c"))
     for prop, head in sorted(ontology.subject_objects(OWL.propertyChainAxiom)):
         steps = [sparql_term(step) for step in Collection(ontology, head)]
         if not isinstance(prop, URIRef) or len(steps) < 2:
             continue
-        pattern = " . ".join(f"?x{i} {step} ?x{i + 1}" for i, step in enumerate(steps))
-        rules.append(Rule(f"owl:propertyChainAxiom {prop}",
-                          f"CONSTRUCT {{ ?x0 {sparql_term(prop)} ?x{len(steps)} }} "
-                          f"WHERE {{ {pattern} FILTER(?x0 != ?x{len(steps)}) }}"))
+        last = len(steps)
+        rules.append(Rule(f"owl:propertyChainAxiom {prop}", f"?x0 {sparql_term(prop)} ?x{last}",
+                          tuple(f"?x{i} {step} ?x{i + 1}" for i, step in enumerate(steps)),
+                          condition=f"?x0 != ?x{last}"))
     rules.append(lead_organization_rule())
     return rules
 
@@ -96,9 +112,9 @@ def lead_organization_rule() -> Rule:
     """A participation with the lead role makes its organization the project's lead organization."""
     lead, concerns, involves, role = (sparql_term(t) for t in (
         IG.leadOrganization, IG.concernsProject, IG.involvesOrganization, IG.hasRole))
-    return Rule("ig:leadRole participation",
-                f"CONSTRUCT {{ ?project {lead} ?org }} WHERE {{ ?part {concerns} ?project ; "
-                f"{involves} ?org ; {role} {sparql_term(IG.leadRole)} }}")
+    return Rule("ig:leadRole participation", f"?project {lead} ?org",
+                (f"?part {role} {sparql_term(IG.leadRole)}", f"?part {concerns} ?project",
+                 f"?part {involves} ?org"))
 
 
 def materialise(writer: Writer, ontology: Graph, graph: str, max_rounds: int = 50) -> int:
@@ -107,7 +123,7 @@ def materialise(writer: Writer, ontology: Graph, graph: str, max_rounds: int = 5
     rules = derive_rules(ontology)
     total = 0
     for _ in range(max_rounds):
-        added = sum(writer.insert_constructed(graph, rule.construct) for rule in rules)
+        added = sum(writer.insert_where_absent(graph, rule.insert(graph)) for rule in rules)
         total += added
         if added == 0:
             return total

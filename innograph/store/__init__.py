@@ -82,8 +82,8 @@ class Writer(Reader):
         """Run a SPARQL 1.1 Update."""
 
     @abstractmethod
-    def insert_constructed(self, graph: str, construct: str) -> int:
-        """Add to `graph` the triples a CONSTRUCT query over the union gives that no graph holds yet."""
+    def insert_where_absent(self, graph: str, update: str) -> int:
+        """Run an INSERT that only adds to `graph`; returns how many triples it added."""
 
     @abstractmethod
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:

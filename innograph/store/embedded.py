@@ -71,7 +71,8 @@ class OxigraphReader:
     def triple_count(self, graph: str | None = None) -> int:
         if graph is None:
             return len(self.native)
-        return sum(1 for _ in self.native.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        count = self.native.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+        return int(next(iter(count))[0].value)
 
     def dump(self, syntax: Syntax, graph: str | None = None) -> bytes:
         if graph is not None:
@@ -91,9 +92,10 @@ class OxigraphWriter(OxigraphReader, Writer):
         else:
             quads = quads_into_graph(content, graph)
         self.drop_graph(graph)
-        self.native.extend(quads)
+        # bulk_extend is not transactional, and need not be: this generation is published only when complete
+        self.native.bulk_extend(quads)
         self.native.add_graph(name)
-        return sum(1 for _ in self.native.quads_for_pattern(None, None, None, name))
+        return self.triple_count(graph)
 
     def drop_graph(self, graph: str) -> None:
         name = ox.NamedNode(graph)
@@ -106,15 +108,10 @@ class OxigraphWriter(OxigraphReader, Writer):
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
 
-    def insert_constructed(self, graph: str, construct: str) -> int:
-        name = ox.NamedNode(graph)
-        fresh = {
-            ox.Quad(t.subject, t.predicate, t.object, name)
-            for t in self._run(construct, None)
-            if next(self.native.quads_for_pattern(t.subject, t.predicate, t.object, None), None) is None
-        }
-        self.native.extend(fresh)
-        return len(fresh)
+    def insert_where_absent(self, graph: str, update: str) -> int:
+        before = self.triple_count(graph)
+        self.update(update)
+        return self.triple_count(graph) - before
 
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
         for graph in graphs:

@@ -1,0 +1,77 @@
+"""Every RDF syntax the loader knows loads into its own graph, unchanged.
+
+One small valid graph in our vocabulary is written by rdflib in each syntax; the dataset
+syntaxes (N-Quads, TriG) put it in a named graph of the file, which the loader moves into the
+graph it loads into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from innograph.config import Settings
+from innograph.namespaces import IG
+from innograph.store import open_store
+
+Cli = Callable[..., Result]
+
+PROJECT = URIRef("https://w3id.org/innograph/id/project/rdf-syntax-test")
+TIBETAN_MEDICINE = URIRef("https://w3id.org/innograph/id/programme/5568/base/tibetan-medicine")
+GRAPH_IN_FILE = URIRef("https://example.org/graph/as-written")
+
+# (file extension, rdflib format name, whether the syntax holds named graphs)
+SYNTAXES = [
+    ("ttl", "turtle", False),
+    ("nt", "nt", False),
+    ("nq", "nquads", True),
+    ("trig", "trig", True),
+    ("rdf", "xml", False),
+    ("jsonld", "json-ld", False),
+]
+
+
+def project_graph() -> Graph:
+    graph = Graph()
+    graph.add((PROJECT, RDF.type, IG.Project))
+    graph.add((PROJECT, RDFS.label, Literal("Syntax test of Tibetan medicine standards", lang="en")))
+    graph.add((PROJECT, RDFS.label, Literal("藏医药标准语法测试", lang="zh")))
+    graph.add((PROJECT, IG.partOf, TIBETAN_MEDICINE))
+    graph.add((PROJECT, IG.startYear, Literal(2024)))
+    return graph
+
+
+def write_in(path: Path, rdflib_format: str, holds_graphs: bool) -> None:
+    if holds_graphs:
+        dataset = Dataset()
+        named = dataset.graph(GRAPH_IN_FILE)
+        for triple in project_graph():
+            named.add(triple)
+        path.write_bytes(dataset.serialize(format=rdflib_format, encoding="utf-8"))
+    else:
+        path.write_bytes(project_graph().serialize(format=rdflib_format, encoding="utf-8"))
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.*is deprecated:DeprecationWarning")  # inside rdflib's serialisers
+@pytest.mark.parametrize(("extension", "rdflib_format", "holds_graphs"), SYNTAXES, ids=[s[1] for s in SYNTAXES])
+def test_each_rdf_syntax_loads_into_its_own_graph_unchanged(
+        cli: Cli, settings: Settings, tmp_path: Path, extension: str, rdflib_format: str, holds_graphs: bool) -> None:
+    source = tmp_path / f"project.{extension}"
+    write_in(source, rdflib_format, holds_graphs)
+    graph = settings.graphs.source(f"rdf-{extension}")
+    cli("init")
+
+    result = cli("load", "--graph", graph, str(source))
+
+    assert result.exit_code == 0, result.output
+    store = open_store(settings.store)
+    loaded = Graph()
+    for triple in store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}).triples:
+        loaded.add(triple)
+    assert isomorphic(loaded, project_graph())
+    assert str(GRAPH_IN_FILE) not in store.named_graphs()
