@@ -148,7 +148,8 @@ def places_the_problem(line: str, expected: Expected) -> bool:
 
 
 def matching_problems(report: dict, expected: Expected) -> list[dict]:
-    return [p for p in report["problems"] if p["file"] == str(expected.file) and p["row"] == expected.row
+    return [p for p in report["problems"] if p["file"] == str(expected.file)
+            and expected.row in (p["row"], p.get("line"))
             and p["rule"] == expected.rule and names_column(p["column"], expected.columns)]
 
 

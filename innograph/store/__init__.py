@@ -82,8 +82,11 @@ class Writer(Reader):
         """Run a SPARQL 1.1 Update."""
 
     @abstractmethod
-    def insert_where_absent(self, graph: str, update: str) -> int:
-        """Run an INSERT that only adds to `graph`; returns how many triples it added."""
+    def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:
+        """Replace `graph` with what the INSERT updates, run in order until none adds anything, derive.
+
+        Each update must only add to `graph`. Returns the number of triples `graph` ends with.
+        """
 
     @abstractmethod
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
