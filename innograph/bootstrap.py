@@ -9,10 +9,11 @@ from pathlib import Path
 from rdflib import Graph
 
 from innograph.config import Settings
+from innograph.errors import ValidationError
 from innograph.namespaces import Graphs
 from innograph.ontology import ontology_file, shapes_file
 from innograph.ontology.rules import materialise
-from innograph.ontology.validation import check_conforms
+from innograph.ontology.shacl_sparql import compile_shapes, sparql_violations
 from innograph.store import Writer, open_store
 from innograph.store.rdfio import ParsedRdf, parse_file
 
@@ -59,13 +60,16 @@ def initialise(settings: Settings, sources: InitSources | None = None) -> InitRe
     shapes = parse_file(sources.shapes)
     programme = parse_file(sources.programme, base_iri=settings.base_iri)
     ontology_graph, shapes_graph = as_graph(ontology), as_graph(shapes)
+    compile_shapes(shapes_graph)  # refuses shapes it cannot check before anything is written
     store = open_store(settings.store)
     with store.transaction() as writer:
         writer.replace_graph(graphs.ontology, ontology)
         writer.replace_graph(graphs.shapes, shapes)
         writer.replace_graph(graphs.programme, programme)
         materialise(writer, ontology_graph, graphs.entailments)
-        check_conforms(writer.graph_triples([graphs.programme, graphs.entailments]), shapes_graph, ontology_graph)
+        found = sparql_violations(writer, compile_shapes(shapes_graph, [graphs.programme]))
+        if found:
+            raise ValidationError(found)
         counts = {g: writer.triple_count(g) for g in writer.named_graphs()}
     return InitReport(counts)
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD
+from tqdm import tqdm
 
 from innograph.loader.context import Context
 from innograph.loader.iris import grant_iri, organisation_iri, participation_iri, project_iri
@@ -54,6 +58,13 @@ class _Converter:
     seen: dict[str, tuple[Row, dict[str, str]]] = field(default_factory=dict)
     leads: dict[str, Row] = field(default_factory=dict)
     origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+    tick: Callable[[int], object] = lambda _: None
+
+    def each(self, rows: list[Row]) -> Iterator[Row]:
+        """The rows, counted on the progress bar."""
+        for row in rows:
+            yield row
+            self.tick(1)
 
     # --- cells ---------------------------------------------------------------------------------
 
@@ -137,7 +148,7 @@ class _Converter:
                 self.context.names["organisation"].add(
                     organisation_iri(self.base, uid, row.get("name_en") or row.get("name_zh")),
                     uid, row.get("name_en"), row.get("name_zh"))
-        for row in rows:
+        for row in self.each(rows):
             if not (row.get("name_en") or row.get("name_zh")):
                 self.problem(row, "name_en", "required", "name_en or name_zh is required")
                 continue
@@ -169,7 +180,7 @@ class _Converter:
                 self.context.names["project"].add(
                     project_iri(self.base, row.get("code"), row.get("title_en") or row.get("title_zh")),
                     row.get("code"), row.get("title_en"), row.get("title_zh"))
-        for row in rows:
+        for row in self.each(rows):
             if not (row.get("title_en") or row.get("title_zh")):
                 self.problem(row, "title_en", "required", "title_en or title_zh is required")
                 continue
@@ -197,7 +208,7 @@ class _Converter:
                     self.builder.add(s, T[name], literal(str(year), datatype=str(XSD.integer)))
 
     def participation(self, rows: list[Row]) -> None:
-        for row in rows:
+        for row in self.each(rows):
             if not self.required(row, "project", "organisation", "role"):
                 continue
             project = self.reference(row, "project", "project")
@@ -225,7 +236,7 @@ class _Converter:
                 self.builder.add(s, T["fundingShare"], literal(str(share), datatype=str(XSD.decimal)))
 
     def funding(self, rows: list[Row]) -> None:
-        for row in rows:
+        for row in self.each(rows):
             if not self.required(row, "project", "funder", "amount", "currency", "year"):
                 continue
             project = self.reference(row, "project", "project")
@@ -269,13 +280,20 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
 
 
-def convert(portfolio: Portfolio, base: str, context: Context, report: Report, source: str) -> Conversion:
-    """Check every row and build the source's graph; problems go to `report`."""
-    converter = _Converter(base, context, report, GraphBuilder(source))
-    converter.organisations(portfolio.rows["organisations"])
-    converter.projects(portfolio.rows["projects"])
-    converter.participation(portfolio.rows["participation"])
-    converter.funding(portfolio.rows["funding"])
+def convert(portfolio: Portfolio, base: str, context: Context, report: Report, source: str,
+            show_progress: bool = False) -> Conversion:
+    """Check every row and build the source's graph; problems go to `report`.
+
+    With `show_progress`, a bar with the rate in rows per second appears on stderr once the work
+    has taken more than a second.
+    """
+    with tqdm(total=len(portfolio), unit=" rows", desc=Path(source).name, delay=1.0, file=sys.stderr,
+              disable=not show_progress) as bar:
+        converter = _Converter(base, context, report, GraphBuilder(source), tick=bar.update)
+        converter.organisations(portfolio.rows["organisations"])
+        converter.projects(portfolio.rows["projects"])
+        converter.participation(portfolio.rows["participation"])
+        converter.funding(portfolio.rows["funding"])
     if portfolio.rows["participation"]:
         converter.warn_missing_leads(portfolio.rows["projects"])
     return Conversion(converter.builder.build(), len(portfolio), converter.origins)

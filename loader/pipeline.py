@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-
 from innograph import __version__
 from innograph.bootstrap import refresh_entailments, stored_graph
 from innograph.config import Settings
@@ -27,7 +25,7 @@ from innograph.loader.provenance import SourceFile, forget_provenance, record_pr
 from innograph.loader.readers import TABULAR_SUFFIXES, read_tabular
 from innograph.loader.report import LoadRefused, Problem, Report
 from innograph.loader.tables import TABLES
-from innograph.ontology.validation import violations
+from innograph.ontology.shacl_sparql import compile_shapes, sparql_violations
 from innograph.store import Store, Writer, open_store
 from innograph.store.rdfio import ParsedRdf, parse_file, syntax_for
 
@@ -84,7 +82,7 @@ def mapping_for(path: Path, explicit: Path | None) -> Mapping:
 
 
 def prepare(paths: list[Path], settings: Settings, store: Store, mapping_file: Path | None, graph: str | None,
-            report: Report) -> list[Source]:
+            report: Report, show_progress: bool = False) -> list[Source]:
     """Read, map and check every source; problems go to `report`, nothing is written."""
     if graph and len(paths) > 1:
         raise InputError("--graph names one graph: give one source")
@@ -96,7 +94,7 @@ def prepare(paths: list[Path], settings: Settings, store: Store, mapping_file: P
             report.error(str(path), "file.missing", "no such file or folder")
         elif path.is_dir() or path.suffix.lower() in TABULAR_SUFFIXES:
             conversion = convert(read_tabular(path, source.mapping, report), settings.base_iri, context, report,
-                                 str(path))
+                                 str(path), show_progress)
             source.content, source.rows_read = conversion.graph, conversion.rows_read
             source.origins = conversion.origins
         else:
@@ -120,7 +118,7 @@ def load(settings: Settings, paths: list[Path], *, mapping_file: Path | None = N
         raise StoreError(f"no store at {settings.store}: run `innograph init` first")
     report = Report()
     _say(progress, "reading and checking")
-    sources = prepare(paths, settings, store, mapping_file, graph, report)
+    sources = prepare(paths, settings, store, mapping_file, graph, report, show_progress=progress is not None)
     if report.errors:
         raise LoadRefused(report)
     result = LoadResult({}, {}, report, 0.0)
@@ -165,19 +163,10 @@ def unload(settings: Settings, graph: str) -> int:
 
 
 def _validate_against_shapes(writer: Writer, settings: Settings, sources: list[Source], report: Report) -> None:
-    """SHACL over the new graphs' subjects, seeing the whole store and its entailments."""
-    graphs = settings.graphs
-    data = Graph()
-    everything = [g for g in writer.named_graphs() if g not in (graphs.ontology, graphs.shapes, graphs.provenance)]
-    for triple in writer.graph_triples(everything):
-        data.add(triple)
-    focus = sorted({URIRef(s) for source in sources for s, _, _ in writer.graph_triples([source.graph])
-                    if isinstance(s, URIRef)})
-    if not focus:
-        return
-    found = violations(data, stored_graph(writer, graphs.shapes), stored_graph(writer, graphs.ontology), focus)
+    """SHACL, compiled to SPARQL, over the new graphs' subjects, seeing the whole store and its entailments."""
+    checks = compile_shapes(stored_graph(writer, settings.graphs.shapes), [source.graph for source in sources])
     where = {iri: origin for source in sources for iri, origin in source.origins.items()}
-    for violation in found:
+    for violation in sparql_violations(writer, checks):
         file, row = where.get(violation["focus"], (", ".join(str(s.path) for s in sources), None))
         report.error(file, f"shacl:{violation['constraint']}", f"{violation['focus']}: {violation['message']}",
                      row, violation["path"].rsplit("/", 1)[-1] or None, violation["value"] or None)

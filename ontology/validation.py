@@ -1,14 +1,10 @@
-"""SHACL validation of data against the shapes, with the ontology for the class hierarchy."""
+"""SHACL validation with pyshacl: the reference the SPARQL-compiled shapes are tested against."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
-
-from innograph.errors import ValidationError
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -29,16 +25,6 @@ def violations(data: Graph, shapes: Graph, ontology: Graph,
             "constraint": _text(report.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
         })
     return sorted(found, key=lambda v: (v["focus"], v["path"], v["message"]))
-
-
-def check_conforms(triples: Iterable[tuple[Node, Node, Node]], shapes: Graph, ontology: Graph) -> None:
-    """Raise ValidationError listing every violation, or return quietly."""
-    data = Graph()
-    for triple in triples:
-        data.add(triple)
-    found = violations(data, shapes, ontology)
-    if found:
-        raise ValidationError(found)
 
 
 def _text(term: Node | None) -> str:

@@ -83,9 +83,27 @@ class OxigraphReader:
 
 
 class OxigraphWriter(OxigraphReader, Writer):
-    """Writes to the private, not yet published copy of a generation."""
+    """Writes to the private, not yet published copy of a generation.
+
+    `materialise` works in an in-memory copy, where queries run several times faster than on
+    disk; the copy then answers this writer's queries (a load's validation) until the next write.
+    """
+
+    def __init__(self, native: ox.Store) -> None:
+        super().__init__(native)
+        self._scratch: ox.Store | None = None
+
+    def _run(self, sparql: str, bindings: Bindings | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        if self._scratch is None:
+            return super()._run(sparql, bindings)
+        disk, self.native = self.native, self._scratch
+        try:
+            return super()._run(sparql, bindings)
+        finally:
+            self.native = disk
 
     def replace_graph(self, graph: str, content: ParsedRdf | Iterable[Triple]) -> int:
+        self._scratch = None
         name = ox.NamedNode(graph)
         if isinstance(content, ParsedRdf):
             quads = [ox.Quad(q.subject, q.predicate, q.object, name) for q in content.quads]
@@ -98,11 +116,13 @@ class OxigraphWriter(OxigraphReader, Writer):
         return self.triple_count(graph)
 
     def drop_graph(self, graph: str) -> None:
+        self._scratch = None
         name = ox.NamedNode(graph)
         if self.native.contains_named_graph(name):
             self.native.remove_graph(name)
 
     def update(self, sparql: str) -> None:
+        self._scratch = None
         try:
             self.native.update(sparql)
         except SyntaxError as error:
@@ -112,9 +132,7 @@ class OxigraphWriter(OxigraphReader, Writer):
         """Derive in an in-memory copy (queries there run several times faster than on disk), then bulk-write."""
         name = ox.NamedNode(graph)
         scratch = ox.Store()
-        scratch.bulk_load(self.native.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-        if scratch.contains_named_graph(name):
-            scratch.remove_graph(name)
+        scratch.bulk_extend(q for q in self.native.quads_for_pattern(None, None, None, None) if q.graph_name != name)
         for _ in range(max_rounds):
             before = len(scratch)
             for update in inserts:
@@ -125,6 +143,7 @@ class OxigraphWriter(OxigraphReader, Writer):
             raise RuntimeError(f"entailments did not reach a fixpoint in {max_rounds} rounds")
         self.drop_graph(graph)
         self.native.bulk_extend(scratch.quads_for_pattern(None, None, None, name))
+        self._scratch = scratch
         return self.triple_count(graph)
 
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
