@@ -105,12 +105,14 @@ def derive_rules(ontology: Graph) -> list[Rule]:
     ]
 
 
-def _transitive_rules(ontology: Graph) -> list[Rule]:
+def _transitive_rules(ontology: Graph, longest: int = 6) -> list[Rule]:
+    """Chains of 2 to `longest` steps, so one round closes any hierarchy that deep (rounds do the rest)."""
     rules = []
     for prop in sorted(p for p in ontology.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(p, URIRef)):
         p = sparql_term(prop)
-        rules.append(Rule(f"owl:TransitiveProperty {prop}", f"?a {p} ?c", (f"?a {p} ?b", f"?b {p} ?c"),
-                          condition="?a != ?c"))
+        for steps in range(2, longest + 1):
+            rules.append(Rule(f"owl:TransitiveProperty {prop}", f"?x0 {p} ?x{steps}",
+                              tuple(f"?x{i} {p} ?x{i + 1}" for i in range(steps)), condition=f"?x0 != ?x{steps}"))
     return rules
 
 

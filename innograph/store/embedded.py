@@ -83,67 +83,57 @@ class OxigraphReader:
 
 
 class OxigraphWriter(OxigraphReader, Writer):
-    """Writes to the private, not yet published copy of a generation.
+    """Writes the private, not yet published copy of a generation, mirrored in memory.
 
-    `materialise` works in an in-memory copy, where queries run several times faster than on
-    disk; the copy then answers this writer's queries (a load's validation) until the next write.
+    Every write goes to both the disk store and the in-memory mirror; reads and derivations run
+    on the mirror, where queries run several times faster than on disk, and the derived triples
+    are then bulk-written to disk. Bulk writes are not transactional, and need not be: the
+    generation is published only when the whole transaction has succeeded.
     """
 
-    def __init__(self, native: ox.Store) -> None:
-        super().__init__(native)
-        self._scratch: ox.Store | None = None
+    def __init__(self, disk: ox.Store, mirror: ox.Store) -> None:
+        super().__init__(mirror)
+        self.disk = disk
 
-    def _run(self, sparql: str, bindings: Bindings | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        if self._scratch is None:
-            return super()._run(sparql, bindings)
-        disk, self.native = self.native, self._scratch
-        try:
-            return super()._run(sparql, bindings)
-        finally:
-            self.native = disk
+    def _both(self) -> tuple[ox.Store, ox.Store]:
+        return self.disk, self.native
 
     def replace_graph(self, graph: str, content: ParsedRdf | Iterable[Triple]) -> int:
-        self._scratch = None
         name = ox.NamedNode(graph)
         if isinstance(content, ParsedRdf):
             quads = [ox.Quad(q.subject, q.predicate, q.object, name) for q in content.quads]
         else:
             quads = quads_into_graph(content, graph)
         self.drop_graph(graph)
-        # bulk_extend is not transactional, and need not be: this generation is published only when complete
-        self.native.bulk_extend(quads)
-        self.native.add_graph(name)
+        for store in self._both():
+            store.bulk_extend(quads)
+            store.add_graph(name)
         return self.triple_count(graph)
 
     def drop_graph(self, graph: str) -> None:
-        self._scratch = None
         name = ox.NamedNode(graph)
-        if self.native.contains_named_graph(name):
-            self.native.remove_graph(name)
+        for store in self._both():
+            if store.contains_named_graph(name):
+                store.remove_graph(name)
 
     def update(self, sparql: str) -> None:
-        self._scratch = None
-        try:
-            self.native.update(sparql)
-        except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from None
+        for store in self._both():
+            try:
+                store.update(sparql)
+            except SyntaxError as error:
+                raise QueryError(f"SPARQL syntax error: {error}") from None
 
     def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:
-        """Derive in an in-memory copy (queries there run several times faster than on disk), then bulk-write."""
-        name = ox.NamedNode(graph)
-        scratch = ox.Store()
-        scratch.bulk_extend(q for q in self.native.quads_for_pattern(None, None, None, None) if q.graph_name != name)
+        self.drop_graph(graph)
         for _ in range(max_rounds):
-            before = len(scratch)
+            before = len(self.native)
             for update in inserts:
-                scratch.update(update)
-            if len(scratch) == before:
+                self.native.update(update)
+            if len(self.native) == before:
                 break
         else:
             raise RuntimeError(f"entailments did not reach a fixpoint in {max_rounds} rounds")
-        self.drop_graph(graph)
-        self.native.bulk_extend(scratch.quads_for_pattern(None, None, None, name))
-        self._scratch = scratch
+        self.disk.bulk_extend(self.native.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         return self.triple_count(graph)
 
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
@@ -189,10 +179,13 @@ class EmbeddedStore(OxigraphReader, Store):
             current = self.current_generation()
             name = f"g{time.time_ns():020d}"
             target = self._generations / name
-            writer = OxigraphWriter(self._copy_of(current, target))
+            disk = self._copy_of(current, target)
+            mirror = ox.Store()
+            mirror.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            writer = OxigraphWriter(disk, mirror)
             try:
                 yield writer
-                writer.native.flush()
+                writer.disk.flush()
                 self._close(writer)
                 self._publish(name)
             except BaseException:
@@ -204,7 +197,7 @@ class EmbeddedStore(OxigraphReader, Store):
     @staticmethod
     def _close(writer: OxigraphWriter) -> None:
         """Drop the last reference to the writable store so RocksDB closes it (callers may keep `writer`)."""
-        writer.native = None  # type: ignore[assignment]
+        writer.native = writer.disk = None  # type: ignore[assignment]
         gc.collect()
 
     def _copy_of(self, current: str | None, target: Path) -> ox.Store:
