@@ -88,7 +88,9 @@ def query(settings: Settings, sparql: str, output: str | None) -> None:
         click.echo(table(store.query(sparql)))
         return
     media = RESULT_MEDIA_TYPES.get(output, RESULT_MEDIA_TYPES["json"])
-    _, _, body = store.serialized_query(sparql, None, media, GRAPH_MEDIA_TYPES[output])
+    kind, _, body = store.serialized_query(sparql, None, media, GRAPH_MEDIA_TYPES[output])
+    if output not in RESULT_MEDIA_TYPES and kind != "graph":
+        raise click.UsageError(f"--format {output} is for CONSTRUCT and DESCRIBE results")
     click.echo(body.decode("utf-8"), nl=False)
 
 
