@@ -27,7 +27,7 @@ from innograph.loader.report import LoadRefused, Problem, Report
 from innograph.loader.tables import TABLES
 from innograph.ontology.shacl_sparql import compile_shapes, sparql_violations
 from innograph.store import Store, Writer, open_store
-from innograph.store.rdfio import ParsedRdf, parse_file, syntax_for
+from innograph.store.rdfio import ParsedRdf, iri, parse_file, syntax_for
 
 Progress = Callable[[str], None]
 
@@ -65,7 +65,15 @@ class _DryRun(Exception):
 
 def graph_for(path: Path, settings: Settings, explicit: str | None) -> str:
     """The named graph a source goes into: given, or minted from the file or folder name."""
-    return explicit or settings.graphs.source(slug(path.name))
+    if explicit is None:
+        return settings.graphs.source(slug(path.name))
+    try:
+        iri(explicit)
+    except ValueError as error:
+        raise InputError(f"--graph is not an IRI: {error}") from None
+    if explicit in settings.graphs.system or explicit == settings.graphs.programme:
+        raise InputError(f"--graph {explicit} is managed by innograph itself; choose another graph")
+    return explicit
 
 
 def _order(path: Path) -> tuple[int, str]:

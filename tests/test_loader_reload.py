@@ -203,3 +203,13 @@ def test_the_demo_graph_says_that_it_is_synthetic(snapshot: Snapshot) -> None:
     descriptions = open_store(snapshot.settings.store).query(
         PREFIXES + "SELECT ?d WHERE { ?g dcterms:description ?d }", {"g": URIRef(snapshot.graph)}).column("d")
     assert any("SYNTHETIC" in str(d) for d in descriptions)
+
+
+@pytest.mark.parametrize("graph", ["not an iri", "https://w3id.org/innograph/id/graph/ontology"])
+def test_a_graph_that_is_not_an_iri_or_belongs_to_innograph_is_refused(cli: Cli, graph: str) -> None:
+    assert cli("init").exit_code == 0
+    before = cli("dump", "--format", "nquads").stdout_bytes
+    result = cli("load", "--graph", graph, str(SMALL))
+    assert result.exit_code == 1
+    assert "--graph" in result.output and "Traceback" not in result.output
+    assert cli("dump", "--format", "nquads").stdout_bytes == before
