@@ -28,12 +28,13 @@ IGNORED = {RDF.type, SH.path, SH.message, SH.property, SH.targetClass, SH.target
 
 @dataclass(frozen=True)
 class Check:
-    """One compiled constraint: a query whose rows are violations (?focus and optionally ?value)."""
+    """Compiled constraints: a query whose rows are violations (?focus, maybe ?value and ?component)."""
 
     query: str
     path: str
     message: str
-    component: str
+    components: tuple[str, ...]
+    """The constraint components checked; with more than one, each row names its own as ?component."""
 
 
 def _t(term: Node) -> str:
@@ -74,10 +75,11 @@ def _node_checks(shapes: Graph, shape: Node, targets: str) -> Iterator[Check]:
         if kind != SH.IRI:
             raise NotImplementedError(f"sh:nodeKind {kind} in {shape}")
         yield Check(f"SELECT DISTINCT ?focus WHERE {{ {targets} FILTER(!isIRI(?focus)) }}", "",
-                    "must be an IRI", "NodeKindConstraintComponent")
+                    "must be an IRI", ("NodeKindConstraintComponent",))
 
 
 def _property_checks(shapes: Graph, prop: Node, targets: str) -> Iterator[Check]:
+    """The checks of one property shape: value tests share one query, so do the two counts."""
     path = shapes.value(prop, SH.path)
     if not isinstance(path, URIRef):
         raise NotImplementedError(f"only predicate paths are compiled, not {path}")
@@ -86,44 +88,17 @@ def _property_checks(shapes: Graph, prop: Node, targets: str) -> Iterator[Check]
     values = f"{targets} ?focus {p} ?value ."
 
     def check(body: str, component: str, select: str = "?focus ?value") -> Check:
-        return Check(f"SELECT DISTINCT {select} WHERE {{ {body} }}", str(path), message, component)
+        return Check(f"SELECT DISTINCT {select} WHERE {{ {body} }}", str(path), message, (component,))
 
+    value_tests: list[tuple[str, str]] = []
+    counts: list[tuple[str, str]] = []
     for constraint, argument in shapes.predicate_objects(prop):
-        if constraint in IGNORED:
+        if constraint in IGNORED or constraint == SH.flags:
             continue
         if constraint == SH.minCount:
-            yield check(f"{{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {targets} "
-                        f"OPTIONAL {{ ?focus {p} ?value }} }} GROUP BY ?focus }} FILTER(?n < {int(argument)})",
-                        "MinCountConstraintComponent", "?focus")
+            counts.append(("MinCountConstraintComponent", f"?n < {int(argument)}"))
         elif constraint == SH.maxCount:
-            yield check(f"{{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {values} }} GROUP BY ?focus }} "
-                        f"FILTER(?n > {int(argument)})", "MaxCountConstraintComponent", "?focus")
-        elif constraint == SH.datatype:
-            failed = '"!cast failed"'
-            cast = f" || sameTerm(COALESCE({_t(argument)}(?value), {failed}), {failed})" if argument in CASTABLE else ""
-            yield check(f"{values} FILTER(!isLiteral(?value) || DATATYPE(?value) != {_t(argument)}{cast})",
-                        "DatatypeConstraintComponent")
-        elif constraint == SH["class"]:
-            yield check(f"{values} FILTER(isLiteral(?value) || NOT EXISTS {{ ?value a {_t(argument)} }})",
-                        "ClassConstraintComponent")
-        elif constraint == SH["in"]:
-            members = ", ".join(_t(m) for m in Collection(shapes, argument))
-            yield check(f"{values} FILTER(?value NOT IN ({members}))", "InConstraintComponent")
-        elif constraint == SH.pattern:
-            flags = shapes.value(prop, SH.flags)
-            regex = f"REGEX(STR(?value), {_t(Literal(str(argument)))}" + (f", {_t(flags)})" if flags else ")")
-            yield check(f"{values} FILTER(isBlank(?value) || !{regex})", "PatternConstraintComponent")
-        elif constraint == SH.flags:
-            continue
-        elif constraint in (SH.minInclusive, SH.maxInclusive):
-            op = ">=" if constraint == SH.minInclusive else "<="
-            name = "MinInclusiveConstraintComponent" if op == ">=" else "MaxInclusiveConstraintComponent"
-            yield check(f"{values} FILTER(!COALESCE(?value {op} {_t(argument)}, false))", name)
-        elif constraint == SH.minLength:
-            yield check(f"{values} FILTER(isBlank(?value) || STRLEN(STR(?value)) < {int(argument)})",
-                        "MinLengthConstraintComponent")
-        elif constraint == SH.languageIn:
-            yield check(f"{values} FILTER(!({_language_in(shapes, argument)}))", "LanguageInConstraintComponent")
+            counts.append(("MaxCountConstraintComponent", f"?n > {int(argument)}"))
         elif constraint == SH.uniqueLang:
             if argument == Literal(True):
                 yield check(f"{targets} ?focus {p} ?value , ?other FILTER(?value != ?other && LANG(?value) != '' "
@@ -131,14 +106,53 @@ def _property_checks(shapes: Graph, prop: Node, targets: str) -> Iterator[Check]
         elif constraint == SH.lessThanOrEquals:
             yield check(f"{values} ?focus {_t(argument)} ?other FILTER(!COALESCE(?value <= ?other, false))",
                         "LessThanOrEqualsConstraintComponent")
-        elif constraint == SH.nodeKind:
-            if argument != SH.IRI:
-                raise NotImplementedError(f"sh:nodeKind {argument} on {path}")
-            yield check(f"{values} FILTER(!isIRI(?value))", "NodeKindConstraintComponent")
         elif constraint == SH.qualifiedValueShape:
             yield _qualified(shapes, prop, argument, targets, p, check)
         else:
-            raise NotImplementedError(f"SHACL constraint {constraint} on {path} is not compiled")
+            value_tests.append(_value_test(shapes, prop, constraint, argument, path))
+    if counts:
+        optional = f"OPTIONAL {{ ?focus {p} ?value }}"
+        yield _by_component(f"{{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {targets} {optional} }} "
+                            f"GROUP BY ?focus }}", counts, "?focus", str(path), message)
+    if value_tests:
+        yield _by_component(values, value_tests, "?focus ?value", str(path), message)
+
+
+def _by_component(body: str, tests: list[tuple[str, str]], select: str, path: str, message: str) -> Check:
+    """One query for several constraints on the same rows; ?component names the one each row breaks."""
+    names = " ".join(_t(Literal(name)) for name, _ in tests)
+    condition = " || ".join(f"(?component = {_t(Literal(name))} && ({test}))" for name, test in tests)
+    return Check(f"SELECT DISTINCT {select} ?component WHERE {{ {body} VALUES ?component {{ {names} }} "
+                 f"FILTER({condition}) }}", path, message, tuple(name for name, _ in tests))
+
+
+def _value_test(shapes: Graph, prop: Node, constraint: Node, argument: Node, path: Node) -> tuple[str, str]:
+    """(component, condition on ?value that holds when the value breaks the constraint)."""
+    if constraint == SH.datatype:
+        failed = '"!cast failed"'
+        cast = f" || sameTerm(COALESCE({_t(argument)}(?value), {failed}), {failed})" if argument in CASTABLE else ""
+        return "DatatypeConstraintComponent", f"!isLiteral(?value) || DATATYPE(?value) != {_t(argument)}{cast}"
+    if constraint == SH["class"]:
+        return "ClassConstraintComponent", f"isLiteral(?value) || NOT EXISTS {{ ?value a {_t(argument)} }}"
+    if constraint == SH["in"]:
+        return "InConstraintComponent", f"?value NOT IN ({', '.join(_t(m) for m in Collection(shapes, argument))})"
+    if constraint == SH.pattern:
+        flags = shapes.value(prop, SH.flags)
+        regex = f"REGEX(STR(?value), {_t(Literal(str(argument)))}" + (f", {_t(flags)})" if flags else ")")
+        return "PatternConstraintComponent", f"isBlank(?value) || !{regex}"
+    if constraint in (SH.minInclusive, SH.maxInclusive):
+        op = ">=" if constraint == SH.minInclusive else "<="
+        name = "MinInclusiveConstraintComponent" if op == ">=" else "MaxInclusiveConstraintComponent"
+        return name, f"!COALESCE(?value {op} {_t(argument)}, false)"
+    if constraint == SH.minLength:
+        return "MinLengthConstraintComponent", f"isBlank(?value) || STRLEN(STR(?value)) < {int(argument)}"
+    if constraint == SH.languageIn:
+        return "LanguageInConstraintComponent", f"!({_language_in(shapes, argument)})"
+    if constraint == SH.nodeKind:
+        if argument != SH.IRI:
+            raise NotImplementedError(f"sh:nodeKind {argument} on {path}")
+        return "NodeKindConstraintComponent", "!isIRI(?value)"
+    raise NotImplementedError(f"SHACL constraint {constraint} on {path} is not compiled")
 
 
 def _language_in(shapes: Graph, head: Node) -> str:
@@ -166,6 +180,6 @@ def sparql_violations(reader: Reader, checks: list[Check]) -> list[dict[str, str
             value = row.get("value")
             found.append({"focus": str(row["focus"]), "path": check.path,
                           "value": "" if value is None else str(value), "message": check.message,
-                          "shape": "", "constraint": check.component})
+                          "shape": "", "constraint": str(row.get("component") or check.components[0])})
     unique = {(v["focus"], v["path"], v["constraint"], v["value"]): v for v in found}
     return sorted(unique.values(), key=lambda v: (v["focus"], v["path"], v["message"], v["value"]))
