@@ -7,6 +7,8 @@ graph it loads into.
 
 from __future__ import annotations
 
+import json
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,3 +77,43 @@ def test_each_rdf_syntax_loads_into_its_own_graph_unchanged(
         loaded.add(triple)
     assert isomorphic(loaded, project_graph())
     assert str(GRAPH_IN_FILE) not in store.named_graphs()
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/x"><ex:p>&c;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+def test_rdf_xml_that_declares_entities_is_refused_before_parsing(cli, tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    before = cli("dump", "--format", "nquads").stdout_bytes
+    bad = tmp_path / "laughs.rdf"
+    bad.write_bytes(BILLION_LAUGHS)
+    result = cli("load", str(bad))
+    assert result.exit_code == 1
+    assert "laughs.rdf" in result.output and "line 3" in result.output and "entities" in result.output
+    assert cli("dump", "--format", "nquads").stdout_bytes == before
+
+
+def test_a_json_ld_remote_context_is_never_fetched(cli, tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        document = tmp_path / "remote.jsonld"
+        document.write_text(json.dumps({"@context": f"http://127.0.0.1:{port}/context.jsonld",
+                                        "@id": "http://example.org/x", "name": "x"}), encoding="utf-8")
+        result = cli("load", str(document))
+        assert result.exit_code == 1
+        assert "remote.jsonld" in result.output
+        with pytest.raises(TimeoutError):
+            listener.accept()

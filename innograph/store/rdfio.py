@@ -6,6 +6,7 @@ store package sees rdflib terms and plain bytes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from rdflib.term import Node
 from innograph.errors import InputError, Position
 
 XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class ParsedRdf:
 
 def parse_rdf(data: bytes, syntax: Syntax, *, source: str, base_iri: str | None = None) -> ParsedRdf:
     """Parse a whole document, or raise InputError naming the source, line and column."""
+    if syntax.name == "rdfxml":
+        _refuse_entity_declarations(data, source)
     try:
         quads = list(ox.parse(data, syntax.native, base_iri=base_iri, rename_blank_nodes=True))
     except SyntaxError as error:
@@ -86,6 +90,16 @@ def parse_rdf(data: bytes, syntax: Syntax, *, source: str, base_iri: str | None 
     except ValueError as error:
         raise InputError(str(error), Position(file=source)) from None
     return ParsedRdf(quads, source)
+
+
+def _refuse_entity_declarations(data: bytes, source: str) -> None:
+    """RDF/XML needs no DTD entities; declaring one is how a small file expands to gigabytes or reads a file."""
+    found = ENTITY_DECLARATION.search(data)
+    if found:
+        line = data.count(b"\n", 0, found.start()) + 1
+        column = found.start() - data.rfind(b"\n", 0, found.start())
+        raise InputError("RDF/XML that declares XML entities is refused (entity expansion can exhaust memory "
+                         "or read local files)", Position(file=source, line=line, column=column))
 
 
 def parse_file(path: str | Path, syntax: Syntax | None = None, *, base_iri: str | None = None) -> ParsedRdf:
