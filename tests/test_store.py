@@ -123,3 +123,13 @@ def test_a_writer_killed_with_sigkill_leaves_exactly_the_earlier_data(settings: 
     assert after == before
     with reopened.transaction() as writer:  # the lock died with the process and the store is writable
         writer.drop_graph(EX + "nothing")
+
+
+def test_a_write_that_fails_in_the_file_system_is_reported_and_changes_nothing(settings: Settings) -> None:
+    store = open_store(settings.store)
+    with store.transaction() as writer:
+        writer.replace_graph(EX + "g", [(URIRef(EX + "a"), URIRef(EX + "p"), Literal(1))])
+    with pytest.raises(StoreError, match="nothing was changed"), store.transaction():
+        raise OSError(28, "No space left on device")
+    assert store.query("SELECT ?s WHERE { ?s ?p ?o }").rows == [(URIRef(EX + "a"),)]
+    assert len(list((Path(settings.store) / "generations").iterdir())) == 1

@@ -179,18 +179,23 @@ class EmbeddedStore(OxigraphReader, Store):
             current = self.current_generation()
             name = f"g{time.time_ns():020d}"
             target = self._generations / name
-            disk = self._copy_of(current, target)
-            mirror = ox.Store()
-            mirror.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-            writer = OxigraphWriter(disk, mirror)
+            writer: OxigraphWriter | None = None
             try:
+                disk = self._copy_of(current, target)
+                mirror = ox.Store()
+                mirror.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+                writer = OxigraphWriter(disk, mirror)
                 yield writer
                 writer.disk.flush()
                 self._close(writer)
                 self._publish(name)
-            except BaseException:
-                self._close(writer)
+            except BaseException as error:
+                if writer is not None:
+                    self._close(writer)
+                gc.collect()
                 shutil.rmtree(target, ignore_errors=True)
+                if isinstance(error, OSError):
+                    raise StoreError(f"writing the store at {self.path} failed, nothing was changed: {error}") from error
                 raise
             self._remove_old_generations(keep={name, current})
 
