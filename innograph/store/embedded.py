@@ -195,7 +195,8 @@ class EmbeddedStore(OxigraphReader, Store):
                 gc.collect()
                 shutil.rmtree(target, ignore_errors=True)
                 if isinstance(error, OSError):
-                    raise StoreError(f"writing the store at {self.path} failed, nothing was changed: {error}") from error
+                    message = f"writing the store at {self.path} failed, nothing was changed: {error}"
+                    raise StoreError(message) from error
                 raise
             self._remove_old_generations(keep={name, current})
 
