@@ -143,12 +143,14 @@ def load(settings: Settings, paths: list[Path], *, mapping_file: Path | None = N
             _validate_against_shapes(writer, settings, sources, report)
             if report.errors:
                 raise LoadRefused(report)
+            _say(progress, "recording provenance")
             for source in sources:
                 files = [SourceFile.read(p) for p in source.files]
                 record_provenance(writer, settings, source.graph, files, source.mapping, started_at,
                                   datetime.now(UTC), source.rows_read, result.triples[source.graph], __version__)
             if dry_run:
                 raise _DryRun
+            _say(progress, "publishing")
     except _DryRun:
         pass
     result.seconds = time.monotonic() - started
