@@ -1,1 +1,32 @@
-"""The web service: SPARQL endpoint, linked-data pages and the named query API (issue 4 onwards)."""
+"""The web service: a Flask application factory with one blueprint per surface.
+
+So far: the SPARQL 1.1 Protocol query endpoint with its service description (issue 4 is open:
+updates, the graph store protocol, the WSGI server, time limits and the other protections are
+still to come).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from innograph.config import Settings, load_settings
+from innograph.store import open_store
+
+MAX_REQUEST_BYTES = 1 << 20
+
+
+def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
+    """The application for one store: settings from the environment unless given."""
+    from innograph.service import errors, sparql
+
+    app = Flask(__name__)
+    settings = settings or load_settings()
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, INNOGRAPH=settings)
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.extensions["innograph.store"] = open_store(settings.store)
+    errors.register_error_handlers(app)
+    app.register_blueprint(sparql.blueprint)
+    return app

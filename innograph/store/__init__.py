@@ -21,6 +21,14 @@ Triple = tuple[Node, Node, Node]
 Bindings = Mapping[str, Node]
 
 
+@dataclass(frozen=True)
+class QueryDataset:
+    """A dataset named by a request: the graphs merged into the default graph, and the named graphs."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
 @dataclass
 class Result:
     """The answer to a SPARQL query as rdflib terms."""
@@ -49,9 +57,11 @@ class Reader(ABC):
 
     @abstractmethod
     def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str,
-                         graph_type: str) -> tuple[str, str, bytes]:
+                         graph_type: str, dataset: QueryDataset | None = None) -> tuple[str, str, bytes]:
         """Run a query and return (kind, media type, body): solutions and booleans in `results_type`,
-        graphs in `graph_type`, both standard syntaxes named by media type."""
+        graphs in `graph_type`, both standard syntaxes named by media type. `dataset` replaces the
+        default dataset (the union of all named graphs) as the protocol's default-graph-uri and
+        named-graph-uri parameters do."""
 
     @abstractmethod
     def named_graphs(self) -> list[str]:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from innograph.errors import QueryError, StoreError
-from innograph.store import Bindings, Result, Store, Triple, Writer
+from innograph.store import Bindings, QueryDataset, Result, Store, Triple, Writer
 from innograph.store.binding import with_values
 from innograph.store.rdfio import ParsedRdf, Syntax, quads_into_graph, to_rdflib
 
@@ -37,10 +37,15 @@ class OxigraphReader:
     def __init__(self, native: ox.Store) -> None:
         self.native = native
 
-    def _run(self, sparql: str, bindings: Bindings | None):
+    def _run(self, sparql: str, bindings: Bindings | None, dataset: QueryDataset | None = None
+             ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         text = with_values(sparql, bindings or {})
+        options: dict[str, object] = {"use_default_graph_as_union": True}
         try:
-            return self.native.query(text, use_default_graph_as_union=True)
+            if dataset is not None:
+                options = {"default_graph": [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph(),
+                           "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs]}
+            return self.native.query(text, **options)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         except (ValueError, TypeError) as error:
@@ -58,8 +63,8 @@ class OxigraphReader:
         return Result("graph", triples=triples)
 
     def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str,
-                         graph_type: str) -> tuple[str, str, bytes]:
-        answer = self._run(sparql, bindings)
+                         graph_type: str, dataset: QueryDataset | None = None) -> tuple[str, str, bytes]:
+        answer = self._run(sparql, bindings, dataset)
         if isinstance(answer, ox.QueryTriples):
             return "graph", graph_type, answer.serialize(format=ox.RdfFormat.from_media_type(graph_type))
         kind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"

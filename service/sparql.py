@@ -1,0 +1,118 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: queries by GET and POST, and the service description."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from innograph.errors import QueryError
+from innograph.service.description import service_description
+from innograph.service.errors import Forbidden, NotAcceptable, UnsupportedMediaType
+from innograph.service.negotiation import GRAPHS, RESULTS, choose, require
+from innograph.store import QueryDataset, Store
+
+blueprint = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+
+
+def get_store() -> Store:
+    """The store this app serves, opened once per app; it follows the store's CURRENT generation."""
+    return current_app.extensions["innograph.store"]
+
+
+@blueprint.after_request
+def vary_and_cors(response: Response) -> Response:
+    """Every answer depends on Accept, and browser tools of other agencies may read it."""
+    response.vary.add("Accept")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.route("/sparql", methods=["OPTIONS"])
+def preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    query, update = _operation()
+    if update is not None:
+        raise Forbidden("SPARQL Update is not enabled on this endpoint")
+    if query is None:
+        return _description()
+    return _answer(query, _dataset())
+
+
+def _operation() -> tuple[str | None, str | None]:
+    """The query or update of a request, by the protocol's three ways of sending one."""
+    if request.method == "GET":
+        return _single("query", request.args.getlist("query")), None
+    content_type = (request.mimetype or "").lower()
+    if content_type == FORM:
+        query = _single("query", request.form.getlist("query"))
+        update = _single("update", request.form.getlist("update"))
+        if query is not None and update is not None:
+            raise QueryError("a request carries a query or an update, not both")
+        if query is None and update is None:
+            raise QueryError("the form has neither a 'query' nor an 'update' parameter")
+        return query, update
+    if content_type == QUERY_BODY:
+        return _body(), None
+    if content_type == UPDATE_BODY:
+        return None, _body()
+    raise UnsupportedMediaType(f"POST needs Content-Type {FORM}, {QUERY_BODY} or {UPDATE_BODY}, "
+                               f"not {content_type or 'none'}")
+
+
+def _single(name: str, values: list[str]) -> str | None:
+    if len(values) > 1:
+        raise QueryError(f"the '{name}' parameter appears {len(values)} times; send exactly one")
+    return values[0] if values else None
+
+
+def _body() -> str:
+    try:
+        return request.get_data(cache=False).decode(request.mimetype_params.get("charset", "utf-8"))
+    except (UnicodeDecodeError, LookupError) as error:
+        raise QueryError(f"the request body is not text in its declared charset: {error}") from None
+
+
+def _dataset() -> QueryDataset | None:
+    """The protocol's dataset parameters, from the URL and, for a form, from the form."""
+
+    def values(name: str) -> tuple[str, ...]:
+        form = request.form.getlist(name) if request.method == "POST" and request.mimetype == FORM else []
+        return tuple(request.args.getlist(name) + form)
+
+    defaults, named = values("default-graph-uri"), values("named-graph-uri")
+    return QueryDataset(defaults, named) if defaults or named else None
+
+
+def _answer(query: str, dataset: QueryDataset | None) -> Response:
+    accept, alias = request.headers.get("Accept"), request.args.get("format")
+    results_type = choose(RESULTS, accept, alias)
+    graph_type = choose(GRAPHS, accept, alias)
+    if results_type is None and graph_type is None:
+        require(RESULTS + GRAPHS, accept, alias)
+    kind, media_type, body = get_store().serialized_query(
+        query, None, results_type or RESULTS[0].media_type, graph_type or GRAPHS[0].media_type, dataset)
+    if (kind == "graph" and graph_type is None) or (kind != "graph" and results_type is None):
+        offers = GRAPHS if kind == "graph" else RESULTS
+        available = ", ".join(o.media_type for o in offers)
+        raise NotAcceptable(f"none of the requested formats fits this {'graph' if kind == 'graph' else 'result'}; "
+                            f"available: {available}")
+    return Response(body, content_type=f"{media_type}; charset=utf-8")
+
+
+def _description() -> Response:
+    media_type = require(GRAPHS, request.headers.get("Accept"), request.args.get("format"))
+    graph = service_description(request.base_url, get_store())
+    syntax = {"text/turtle": "turtle", "application/n-triples": "nt", "application/n-quads": "nquads",
+              "application/trig": "trig", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}[media_type]
+    return Response(graph.serialize(format=syntax, encoding="utf-8"), content_type=f"{media_type}; charset=utf-8")
