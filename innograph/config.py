@@ -23,6 +23,12 @@ class Settings:
     """Where the data lives: a directory for the embedded store."""
     base_iri: str = DEFAULT_BASE_IRI
     """The namespace of minted instance IRIs; must end with '/' or '#'."""
+    query_max_length: int = 100_000
+    """Longest SPARQL query text the endpoint accepts, in characters."""
+    query_max_depth: int = 100
+    """Deepest nesting of braces, parentheses and brackets the endpoint accepts in a query."""
+    service_allowlist: tuple[str, ...] = ()
+    """Endpoints a query may name in SERVICE; none by default."""
 
     @property
     def graphs(self) -> Graphs:
@@ -41,14 +47,29 @@ def load_settings(config_file: str | Path | None = None, environ: dict[str, str]
     path = config_file or environ.get(CONFIG_ENV)
     if path:
         values.update(_read_file(Path(path)))
-    names = {f.name for f in fields(Settings)}
-    for name in names:
+    for name in (f.name for f in fields(Settings)):
         if (env_value := environ.get(ENV_PREFIX + name.upper())) is not None:
             values[name] = env_value
-    settings = Settings(**values).with_overrides(**overrides)
+    settings = Settings(**{name: _typed(name, value) for name, value in values.items()}).with_overrides(**overrides)
     if not settings.base_iri.endswith(("/", "#")):
         raise InputError("base_iri must end with '/' or '#'", Position(field="base_iri"))
     return settings
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A file or environment value as the type of the key's default (environment lists are comma-separated)."""
+    default = getattr(Settings, name)
+    try:
+        if isinstance(default, bool):
+            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, tuple):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(item.strip() for item in items if item.strip())
+    except (TypeError, ValueError):
+        raise InputError(f"{value!r} is not a valid {type(default).__name__}", Position(field=name)) from None
+    return value
 
 
 def _read_file(path: Path) -> dict[str, Any]:

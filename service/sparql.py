@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, request
 from innograph.errors import QueryError
 from innograph.service.description import service_description
 from innograph.service.errors import Forbidden, NotAcceptable, UnsupportedMediaType
+from innograph.service.guard import inspect_query
 from innograph.service.negotiation import GRAPHS, RESULTS, choose, require
 from innograph.store import QueryDataset, Store
 
@@ -96,6 +97,9 @@ def _dataset() -> QueryDataset | None:
 
 def _answer(query: str, dataset: QueryDataset | None) -> Response:
     accept, alias = request.headers.get("Accept"), request.args.get("format")
+    kind = inspect_query(query, current_app.config["INNOGRAPH"])
+    if kind is not None:  # known before running: refuse an unacceptable format without doing the work
+        require(GRAPHS if kind == "graph" else RESULTS, accept, alias)
     results_type = choose(RESULTS, accept, alias)
     graph_type = choose(GRAPHS, accept, alias)
     if results_type is None and graph_type is None:

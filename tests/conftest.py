@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from flask import Flask
+from werkzeug.serving import make_server
 
 from innograph.bootstrap import initialise, refresh_entailments
 from innograph.cli import main
@@ -53,3 +57,16 @@ def cli(settings: Settings) -> Callable[..., Result]:
         return runner.invoke(main, ["--store", settings.store, *args], catch_exceptions=False)
 
     return run
+
+
+@contextmanager
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve `app` over real HTTP on a free port of 127.0.0.1; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()

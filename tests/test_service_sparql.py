@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,13 +13,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
-from werkzeug.serving import make_server
 
 from innograph.bootstrap import initialise
 from innograph.config import Settings
 from innograph.loader.pipeline import load
 from innograph.service import create_app
 from innograph.store import Store, open_store
+
+from .conftest import live_server
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 PREFIXES = "PREFIX ig: <https://w3id.org/innograph/def/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -40,12 +40,8 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Stor
 @pytest.fixture(scope="module")
 def endpoint(demo_store: tuple[Settings, Store]) -> Iterator[str]:
     """A real HTTP server on a free port of 127.0.0.1 serving the app; yields the endpoint URL."""
-    server = make_server("127.0.0.1", 0, create_app(demo_store[0]), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/sparql"
-    server.shutdown()
-    thread.join()
+    with live_server(create_app(demo_store[0])) as base:
+        yield f"{base}/sparql"
 
 
 def request(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None

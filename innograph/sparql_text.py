@@ -1,0 +1,86 @@
+"""A lexical scan of SPARQL text: where strings, IRIs, comments, words and brackets are.
+
+Not a parser: it only lets code find positions (the WHERE group, bracket depth, a keyword)
+without mistaking a brace or a keyword inside a string, an IRI or a comment for syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NAME_REST = re.compile(r"[^\s{}()<>\[\],;.\"'#]*")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical piece: kind is comment, string, iri, word, name (variable, prefixed name, number) or punct."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of `text` in order; whitespace is skipped."""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch == "#":
+            end = text.find("\n", i)
+            end = len(text) if end < 0 else end + 1
+            kind = "comment"
+        elif ch in "\"'":
+            end, kind = _string_end(text, i), "string"
+        elif ch == "<" and (match := IRI.match(text, i)):
+            end, kind = match.end(), "iri"
+        elif ch in "?$:" or ch.isdigit():
+            end, kind = NAME_REST.match(text, i + 1).end(), "name"  # type: ignore[union-attr]
+        elif match := WORD.match(text, i):
+            end = match.end()
+            kind = "word"
+            if text.startswith(":", end):  # a prefixed name such as ex:where
+                end, kind = NAME_REST.match(text, end + 1).end(), "name"  # type: ignore[union-attr]
+        else:
+            end, kind = i + 1, "punct"
+        yield Token(kind, i, end, text[i:end])
+        i = end
+
+
+def _string_end(text: str, i: int) -> int:
+    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
+    j = i + len(quote)
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+        elif text.startswith(quote, j):
+            return j + len(quote)
+        else:
+            j += 1
+    return len(text)
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of braces, parentheses and brackets outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for token in tokens(text):
+        if token.kind == "punct":
+            if token.text in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.text in "})]":
+                depth -= 1
+    return deepest
+
+
+def has_keyword(text: str, keyword: str) -> bool:
+    """Whether `keyword` appears as a SPARQL keyword, not inside a string, IRI, comment or name."""
+    wanted = keyword.upper()
+    return any(t.kind == "word" and t.text.upper() == wanted for t in tokens(text))

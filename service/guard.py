@@ -1,0 +1,63 @@
+"""Checks on a query before the engine sees it: size, nesting, and no SERVICE outside the allowlist.
+
+pyoxigraph follows SERVICE to any URL and crashes on queries nested thousands of levels deep, so
+the text is measured first, then parsed (rdflib's SPARQL parser) and the parse tree walked for
+SERVICE clauses, which also catches `SERVICE ?endpoint`. A query rdflib cannot parse is let
+through to the engine only if it has no SERVICE keyword at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from pyparsing import ParseException
+from rdflib import URIRef, Variable
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from innograph.config import Settings
+from innograph.errors import QueryError
+from innograph.sparql_text import has_keyword, nesting_depth
+
+FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph", "DescribeQuery": "graph"}
+
+
+def inspect_query(text: str, settings: Settings) -> str | None:
+    """The kind of result the query gives (select, ask or graph; None if unknown), or QueryError."""
+    if len(text) > settings.query_max_length:
+        raise QueryError(f"the query is {len(text)} characters long; the limit is {settings.query_max_length}")
+    depth = nesting_depth(text)
+    if depth > settings.query_max_depth:
+        raise QueryError(f"the query is nested {depth} levels deep; the limit is {settings.query_max_depth}")
+    tree = _parse(text)
+    if tree is None:
+        if has_keyword(text, "SERVICE"):
+            raise QueryError("SERVICE is refused in a query that cannot be checked")
+        return None
+    for pattern in _nodes(tree):
+        if pattern.name == "ServiceGraphPattern":
+            endpoint = pattern.get("term")
+            if isinstance(endpoint, Variable):
+                raise QueryError("SERVICE with a variable endpoint is refused")
+            if not isinstance(endpoint, URIRef) or str(endpoint) not in settings.service_allowlist:
+                raise QueryError(f"SERVICE <{endpoint}> is refused: the endpoint is not on the allowlist")
+    return next((FORMS[n.name] for n in tree if isinstance(n, CompValue) and n.name in FORMS), None)
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str) -> tuple[object, ...] | None:
+    try:
+        return tuple(parseQuery(text))
+    except (ParseException, RecursionError, ValueError, TypeError):
+        return None
+
+
+def _nodes(node: object) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        for value in node:  # type: ignore[attr-defined]
+            yield from _nodes(value)
