@@ -20,8 +20,10 @@ system-deps:
 
 run: $(VENV)/.installed
 	$(BIN)/innograph --store $(STORE) init
-	$(BIN)/innograph --store $(STORE) load --quiet data/demo
+	$(BIN)/innograph --store $(STORE) graphs | grep -q 'graph/source/demo>' || \
+		$(BIN)/innograph --store $(STORE) load --quiet data/demo
 	$(BIN)/innograph --store $(STORE) stats
+	$(BIN)/innograph --store $(STORE) serve --host 127.0.0.1 --port 5568
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/ruff check .

@@ -95,6 +95,21 @@ def query(settings: Settings, sparql: str, output: str | None) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5568, show_default=True, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Worker processes.")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve the SPARQL endpoint with gunicorn."""
+    from innograph.service.server import serve as run_server
+
+    if not open_store(settings.store).exists():
+        raise click.UsageError(f"no store at {settings.store}: run `innograph init` first")
+    click.echo(f"SPARQL endpoint: http://{host}:{port}/sparql   health: http://{host}:{port}/healthz", err=True)
+    run_server(settings, host, port, workers)
+
+
+@main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--mapping", "mapping_file", type=existing_file, help="YAML mapping of sheet and column names.")
 @click.option("--graph", help="Named graph to load into (one source only).")

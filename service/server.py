@@ -1,0 +1,34 @@
+"""`innograph serve`: the application under gunicorn, never Flask's development server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from innograph.config import Settings
+
+
+class InnographServer(BaseApplication):
+    """gunicorn with its options given in code, each worker process building its own app."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        from innograph.service import create_app
+
+        return create_app(self.settings)
+
+
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve until interrupted; workers that die are replaced by gunicorn's arbiter."""
+    InnographServer(settings, {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
+                               "accesslog": "-", "errorlog": "-", "loglevel": "info"}).run()
