@@ -29,6 +29,10 @@ class Settings:
     """Deepest nesting of braces, parentheses and brackets the endpoint accepts in a query."""
     service_allowlist: tuple[str, ...] = ()
     """Endpoints a query may name in SERVICE; none by default."""
+    query_timeout: float = 30.0
+    """Seconds a query may run before it is stopped and answered with 503."""
+    query_memory_mb: int = 2048
+    """Address-space cap of the process that runs a worker's queries, in MiB (0: no cap)."""
 
     @property
     def graphs(self) -> Graphs:
@@ -64,6 +68,8 @@ def _typed(name: str, value: Any) -> Any:
             return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
         if isinstance(default, int):
             return int(value)
+        if isinstance(default, float):
+            return float(value)
         if isinstance(default, tuple):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(item.strip() for item in items if item.strip())

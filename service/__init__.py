@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from innograph.config import Settings, load_settings
+from innograph.service.executor import QueryExecutor
 from innograph.store import open_store
 
 MAX_REQUEST_BYTES = 1 << 20
@@ -27,6 +28,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.from_mapping(test_config)
     app.extensions["innograph.store"] = open_store(settings.store)
+    app.extensions["innograph.executor"] = QueryExecutor(settings.store, settings.query_timeout,
+                                                         settings.query_memory_mb << 20)
     errors.register_error_handlers(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)

@@ -30,5 +30,7 @@ class InnographServer(BaseApplication):
 
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve until interrupted; workers that die are replaced by gunicorn's arbiter."""
+    # gunicorn kills a worker silent for `timeout` seconds; queries are stopped at query_timeout first
     InnographServer(settings, {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
-                               "accesslog": "-", "errorlog": "-", "loglevel": "info"}).run()
+                               "timeout": int(settings.query_timeout) + 30, "accesslog": "-", "errorlog": "-",
+                               "loglevel": "info"}).run()

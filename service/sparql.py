@@ -104,8 +104,9 @@ def _answer(query: str, dataset: QueryDataset | None) -> Response:
     graph_type = choose(GRAPHS, accept, alias)
     if results_type is None and graph_type is None:
         require(RESULTS + GRAPHS, accept, alias)
-    kind, media_type, body = get_store().serialized_query(
-        query, None, results_type or RESULTS[0].media_type, graph_type or GRAPHS[0].media_type, dataset)
+    executor = current_app.extensions["innograph.executor"]
+    kind, media_type, body = executor.run(query, results_type or RESULTS[0].media_type,
+                                          graph_type or GRAPHS[0].media_type, dataset)
     if (kind == "graph" and graph_type is None) or (kind != "graph" and results_type is None):
         offers = GRAPHS if kind == "graph" else RESULTS
         available = ", ".join(o.media_type for o in offers)

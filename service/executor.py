@@ -1,0 +1,105 @@
+"""Queries run in a child process that is killed at the time limit and replaced when it dies.
+
+pyoxigraph's Python API cannot cancel a running query, a query can exhaust memory, and the
+engine can crash on hostile input; none of that may take the web worker down. So each worker
+hands its queries to one child process with a memory cap, waits at most the time limit, and on
+timeout or death kills the child and starts a new one for the next request.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from innograph.errors import InnographError, QueryError
+from innograph.store import QueryDataset, open_store
+
+
+class QueryTimeout(InnographError):
+    status = 503
+
+
+class QueryWorkerFailed(InnographError):
+    status = 503
+
+
+def _serve_queries(connection: Connection, store_path: str, memory_bytes: int) -> None:
+    """The child's loop: answer each request on `connection` until the parent goes away."""
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    store = open_store(store_path)
+    while True:
+        try:
+            sparql, results_type, graph_type, dataset = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send(("ok", *store.serialized_query(sparql, None, results_type, graph_type, dataset)))
+        except InnographError as error:
+            connection.send(("error", error.status, error.message))
+        except MemoryError:
+            connection.send(("error", 503, "the query needed more memory than a query may use"))
+
+
+class QueryExecutor:
+    """One killable child process per web worker; calls are serialised."""
+
+    def __init__(self, store_path: str, timeout: float, memory_bytes: int) -> None:
+        self.store_path = store_path
+        self.timeout = timeout
+        self.memory_bytes = memory_bytes
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._connection: Connection | None = None
+
+    def run(self, sparql: str, results_type: str, graph_type: str,
+            dataset: QueryDataset | None) -> tuple[str, str, bytes]:
+        """(kind, media type, body) of the query, or QueryTimeout / QueryWorkerFailed / QueryError."""
+        with self._lock:
+            try:
+                self._ensure_child().send((sparql, results_type, graph_type, dataset))
+            except OSError:  # the child died since the last query: start another and try once more
+                self._stop_child()
+                self._ensure_child().send((sparql, results_type, graph_type, dataset))
+            connection = self._ensure_child()
+            if not connection.poll(self.timeout):
+                self._stop_child()
+                raise QueryTimeout(f"the query was stopped at the time limit of {self.timeout:g} s")
+            try:
+                reply = connection.recv()
+            except (EOFError, OSError):
+                self._stop_child()
+                raise QueryWorkerFailed("the query process died while answering; it has been replaced") from None
+        if reply[0] == "error":
+            error = QueryError(reply[2])
+            error.status = reply[1]
+            raise error
+        return reply[1], reply[2], reply[3]
+
+    def _ensure_child(self) -> Connection:
+        if self._process is None or not self._process.is_alive():
+            self._stop_child()
+            context = multiprocessing.get_context("spawn")
+            parent, child = context.Pipe()
+            self._process = context.Process(target=_serve_queries, args=(child, self.store_path, self.memory_bytes),
+                                            daemon=True, name="innograph-query")
+            self._process.start()
+            child.close()
+            self._connection = parent
+        assert self._connection is not None
+        return self._connection
+
+    def _stop_child(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(timeout=5)
+        if self._connection is not None:
+            self._connection.close()
+        self._process = self._connection = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop_child()
