@@ -19,6 +19,11 @@ CONFIG_ENV = "INNOGRAPH_CONFIG"
 class Settings:
     """Every configuration key innograph reads, with its default."""
 
+    def __repr__(self) -> str:  # the write token never reaches a log or a traceback
+        shown = {f.name: ("***" if f.name == "write_token" and getattr(self, f.name) else getattr(self, f.name))
+                 for f in fields(self)}
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
     store: str = "./var/store"
     """Where the data lives: a directory for the embedded store."""
     base_iri: str = DEFAULT_BASE_IRI
@@ -33,6 +38,8 @@ class Settings:
     """Seconds a query may run before it is stopped and answered with 503."""
     query_memory_mb: int = 2048
     """Address-space cap of the process that runs a worker's queries, in MiB (0: no cap)."""
+    write_token: str = ""
+    """Bearer token that SPARQL Update requires; empty: updates are refused."""
 
     @property
     def graphs(self) -> Graphs:

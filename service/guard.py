@@ -8,12 +8,12 @@ through to the engine only if it has no SERVICE keyword at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from pyparsing import ParseException
 from rdflib import URIRef, Variable
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from innograph.config import Settings
@@ -25,15 +25,33 @@ FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph", 
 
 def inspect_query(text: str, settings: Settings) -> str | None:
     """The kind of result the query gives (select, ask or graph; None if unknown), or QueryError."""
+    tree = _checked(text, settings, _parse, ("SERVICE",))
+    if tree is None:
+        return None
+    return next((FORMS[n.name] for n in tree if isinstance(n, CompValue) and n.name in FORMS), None)
+
+
+def inspect_update(text: str, settings: Settings) -> None:
+    """QueryError unless the update is small, shallow, and neither LOADs nor calls SERVICE outside the allowlist."""
+    tree = _checked(text, settings, _parse_update, ("SERVICE", "LOAD"))
+    for node in _nodes(tree) if tree is not None else ():
+        if node.name == "Load" and str(node.get("iri")) not in settings.service_allowlist:
+            raise QueryError(f"LOAD <{node.get('iri')}> is refused: the address is not on the allowlist")
+
+
+def _checked(text: str, settings: Settings, parse: Callable[[str], tuple[object, ...] | None],
+             unverifiable: tuple[str, ...]) -> tuple[object, ...] | None:
+    """Measure, parse and walk the request for SERVICE; the parse tree, or None if it does not parse."""
     if len(text) > settings.query_max_length:
-        raise QueryError(f"the query is {len(text)} characters long; the limit is {settings.query_max_length}")
+        raise QueryError(f"the request is {len(text)} characters long; the limit is {settings.query_max_length}")
     depth = nesting_depth(text)
     if depth > settings.query_max_depth:
         raise QueryError(f"the query is nested {depth} levels deep; the limit is {settings.query_max_depth}")
-    tree = _parse(text)
+    tree = parse(text)
     if tree is None:
-        if has_keyword(text, "SERVICE"):
-            raise QueryError("SERVICE is refused in a query that cannot be checked")
+        for keyword in unverifiable:
+            if has_keyword(text, keyword):
+                raise QueryError(f"{keyword} is refused in a request that cannot be checked")
         return None
     for pattern in _nodes(tree):
         if pattern.name == "ServiceGraphPattern":
@@ -42,13 +60,20 @@ def inspect_query(text: str, settings: Settings) -> str | None:
                 raise QueryError("SERVICE with a variable endpoint is refused")
             if not isinstance(endpoint, URIRef) or str(endpoint) not in settings.service_allowlist:
                 raise QueryError(f"SERVICE <{endpoint}> is refused: the endpoint is not on the allowlist")
-    return next((FORMS[n.name] for n in tree if isinstance(n, CompValue) and n.name in FORMS), None)
+    return tree
 
 
 @lru_cache(maxsize=256)
 def _parse(text: str) -> tuple[object, ...] | None:
     try:
         return tuple(parseQuery(text))
+    except (ParseException, RecursionError, ValueError, TypeError):
+        return None
+
+
+def _parse_update(text: str) -> tuple[object, ...] | None:
+    try:
+        return (parseUpdate(text),)
     except (ParseException, RecursionError, ValueError, TypeError):
         return None
 

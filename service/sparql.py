@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
+from innograph.bootstrap import refresh_entailments
 from innograph.errors import QueryError
+from innograph.service.authorization import require_write_token
 from innograph.service.description import service_description
-from innograph.service.errors import Forbidden, NotAcceptable, UnsupportedMediaType
-from innograph.service.guard import inspect_query
+from innograph.service.errors import NotAcceptable, UnsupportedMediaType
+from innograph.service.guard import inspect_query, inspect_update
 from innograph.service.negotiation import GRAPHS, RESULTS, choose, require
 from innograph.store import QueryDataset, Store
 
@@ -44,7 +46,7 @@ def preflight() -> Response:
 def sparql() -> Response:
     query, update = _operation()
     if update is not None:
-        raise Forbidden("SPARQL Update is not enabled on this endpoint")
+        return _update(update)
     if query is None:
         return _description()
     return _answer(query, _dataset())
@@ -113,6 +115,17 @@ def _answer(query: str, dataset: QueryDataset | None) -> Response:
         raise NotAcceptable(f"none of the requested formats fits this {'graph' if kind == 'graph' else 'result'}; "
                             f"available: {available}")
     return Response(body, content_type=f"{media_type}; charset=utf-8")
+
+
+def _update(text: str) -> Response:
+    """Run an update with the write token: the whole update and the new entailments, or nothing."""
+    settings = current_app.config["INNOGRAPH"]
+    require_write_token(request, settings)
+    inspect_update(text, settings)
+    with get_store().transaction() as writer:
+        writer.update(text)
+        refresh_entailments(writer, settings.graphs)
+    return Response(status=204)
 
 
 def _description() -> Response:

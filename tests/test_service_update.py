@@ -1,0 +1,78 @@
+"""SPARQL Update needs the write token; with it, updates and their entailments land together."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from innograph.bootstrap import initialise
+from innograph.config import Settings
+from innograph.service import create_app
+from innograph.store import Store, open_store
+from innograph.store.rdfio import syntax_for
+
+from .conftest import live_server
+
+TOKEN = "correct-horse-battery-staple"
+INSERT = """PREFIX ig: <https://w3id.org/innograph/def/>
+INSERT DATA { GRAPH <https://w3id.org/innograph/id/graph/source/manual> {
+  <https://w3id.org/innograph/id/organization/new-university> a ig:University } }"""
+
+
+@pytest.fixture
+def service(tmp_path) -> Iterator[tuple[str, Store]]:
+    settings = Settings(store=str(tmp_path / "store"), write_token=TOKEN)
+    initialise(settings)
+    app = create_app(settings)
+    with live_server(app) as base:
+        yield f"{base}/sparql", open_store(settings.store)
+    app.extensions["innograph.executor"].close()
+
+
+def post_update(endpoint: str, text: str, token: str | None = None, form: bool = False) -> int:
+    headers = {"Content-Type": "application/x-www-form-urlencoded" if form else "application/sparql-update"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    data = urllib.parse.urlencode({"update": text}).encode() if form else text.encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(endpoint, data=data, headers=headers)) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        json.loads(error.read())  # every refusal is the JSON error shape
+        return error.code
+
+
+def dump(store: Store) -> bytes:
+    return store.dump(syntax_for("nquads"))
+
+
+@pytest.mark.parametrize(("token", "status"), [(None, 401), ("wrong", 403), ("", 401)])
+def test_an_update_without_the_right_token_changes_nothing(service, token, status) -> None:
+    endpoint, store = service
+    before = dump(store)
+    assert post_update(endpoint, INSERT, token) == status
+    assert dump(store) == before
+
+
+@pytest.mark.parametrize("form", [False, True])
+def test_an_update_with_the_token_lands_with_its_entailments(service, form: bool) -> None:
+    endpoint, store = service
+    assert post_update(endpoint, INSERT, TOKEN, form) == 204
+    assert store.query("ASK { <https://w3id.org/innograph/id/organization/new-university> "
+                       "a <http://www.w3.org/ns/org#Organization> }").boolean
+
+
+def test_load_of_a_local_file_is_refused_even_with_the_token(service) -> None:
+    endpoint, store = service
+    before = dump(store)
+    assert post_update(endpoint, "LOAD <file:///etc/passwd> INTO GRAPH <http://example.org/g>", TOKEN) == 400
+    assert dump(store) == before
+
+
+def test_the_token_never_shows_in_the_settings_repr() -> None:
+    assert TOKEN not in repr(Settings(write_token=TOKEN))
