@@ -84,6 +84,10 @@ class Writer(Reader):
         """Make `graph` hold exactly `content`; returns the number of triples written."""
 
     @abstractmethod
+    def add_to_graph(self, graph: str, content: ParsedRdf) -> int:
+        """Add `content` to `graph`, keeping what it holds; returns the graph's size after."""
+
+    @abstractmethod
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and everything in it; no error if it is absent."""
 

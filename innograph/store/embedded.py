@@ -115,6 +115,14 @@ class OxigraphWriter(OxigraphReader, Writer):
             store.add_graph(name)
         return self.triple_count(graph)
 
+    def add_to_graph(self, graph: str, content: ParsedRdf) -> int:
+        name = ox.NamedNode(graph)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, name) for q in content.quads]
+        for store in self._both():
+            store.bulk_extend(quads)
+            store.add_graph(name)
+        return self.triple_count(graph)
+
     def drop_graph(self, graph: str) -> None:
         name = ox.NamedNode(graph)
         for store in self._both():
