@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -101,6 +103,9 @@ def query(settings: Settings, sparql: str, output: str | None) -> None:
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve the SPARQL endpoint with gunicorn."""
+    # Before anything imports prometheus_client's metrics: every worker then writes its counts to
+    # this folder and /metrics adds them up, whichever worker answers.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="innograph-metrics-")
     from innograph.service.server import serve as run_server
 
     if not open_store(settings.store).exists():

@@ -20,7 +20,7 @@ MAX_REQUEST_BYTES = 1 << 20
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """The application for one store: settings from the environment unless given."""
-    from innograph.service import errors, graph_store, health, sparql
+    from innograph.service import errors, graph_store, health, metrics, sparql
 
     app = Flask(__name__)
     settings = settings or load_settings()
@@ -34,4 +34,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(graph_store.blueprint)
+    app.register_blueprint(metrics.blueprint)
+    metrics.instrument(app)
     return app

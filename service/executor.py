@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from innograph.errors import InnographError, QueryError
+from innograph.service.metrics import QUERY_TIMEOUTS
 from innograph.store import QueryDataset, open_store
 
 
@@ -67,6 +68,7 @@ class QueryExecutor:
             connection = self._ensure_child()
             if not connection.poll(self.timeout):
                 self._stop_child()
+                QUERY_TIMEOUTS.inc()
                 raise QueryTimeout(f"the query was stopped at the time limit of {self.timeout:g} s")
             try:
                 reply = connection.recv()

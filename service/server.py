@@ -28,9 +28,16 @@ class InnographServer(BaseApplication):
         return create_app(self.settings)
 
 
+def _child_exit(server: Any, worker: Any) -> None:
+    """A dead worker's metrics files are merged into the totals, not counted as live."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve until interrupted; workers that die are replaced by gunicorn's arbiter."""
     # gunicorn kills a worker silent for `timeout` seconds; queries are stopped at query_timeout first
     InnographServer(settings, {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
                                "timeout": int(settings.query_timeout) + 30, "accesslog": "-", "errorlog": "-",
-                               "loglevel": "info"}).run()
+                               "loglevel": "info", "child_exit": _child_exit}).run()

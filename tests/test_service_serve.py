@@ -84,3 +84,16 @@ def test_a_killed_worker_is_replaced_and_requests_keep_being_served(server) -> N
     while time.monotonic() < deadline and (len(worker_pids(process.pid)) < 2 or workers[0] in worker_pids(process.pid)):
         time.sleep(0.2)
     assert len(worker_pids(process.pid)) == 2 and workers[0] not in worker_pids(process.pid)
+
+
+def test_metrics_add_up_the_requests_of_every_worker(server) -> None:
+    base, _ = server
+    for _ in range(10):
+        get_json(f"{base}/sparql?query=ASK%7B%7D")
+    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    counts = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+              if line.startswith("innograph_requests_total{") and 'endpoint="sparql.sparql"' in line
+              and 'status="200"' in line]
+    assert sum(counts) >= 10
+    assert "innograph_request_seconds_bucket" in text
