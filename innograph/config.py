@@ -38,6 +38,8 @@ class Settings:
     """Seconds a query may run before it is stopped and answered with 503."""
     query_memory_mb: int = 2048
     """Address-space cap of the process that runs a worker's queries, in MiB (0: no cap)."""
+    serve_from: str = "memory"
+    """Where queries are answered from: an in-memory copy ("memory") or the store on disk ("disk")."""
     write_token: str = ""
     """Bearer token that SPARQL Update requires; empty: updates are refused."""
 
@@ -62,6 +64,8 @@ def load_settings(config_file: str | Path | None = None, environ: dict[str, str]
         if (env_value := environ.get(ENV_PREFIX + name.upper())) is not None:
             values[name] = env_value
     settings = Settings(**{name: _typed(name, value) for name, value in values.items()}).with_overrides(**overrides)
+    if settings.serve_from not in ("memory", "disk"):
+        raise InputError("serve_from is 'memory' or 'disk'", Position(field="serve_from"))
     if not settings.base_iri.endswith(("/", "#")):
         raise InputError("base_iri must end with '/' or '#'", Position(field="base_iri"))
     return settings

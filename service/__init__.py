@@ -28,8 +28,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.from_mapping(test_config)
     app.extensions["innograph.store"] = open_store(settings.store)
-    app.extensions["innograph.executor"] = QueryExecutor(settings.store, settings.query_timeout,
-                                                         settings.query_memory_mb << 20)
+    app.extensions["innograph.executor"] = QueryExecutor(
+        settings.store, settings.query_timeout, settings.query_memory_mb << 20, settings.serve_from == "memory")
     errors.register_error_handlers(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)

@@ -16,7 +16,7 @@ from typing import Any
 
 from innograph.errors import InnographError, QueryError
 from innograph.service.metrics import QUERY_TIMEOUTS
-from innograph.store import QueryDataset, open_store
+from innograph.store import QueryDataset, open_reader
 
 
 class QueryTimeout(InnographError):
@@ -27,11 +27,11 @@ class QueryWorkerFailed(InnographError):
     status = 503
 
 
-def _serve_queries(connection: Connection, store_path: str, memory_bytes: int) -> None:
+def _serve_queries(connection: Connection, store_path: str, memory_bytes: int, in_memory: bool) -> None:
     """The child's loop: answer each request on `connection` until the parent goes away."""
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    store = open_store(store_path)
+    store = open_reader(store_path, in_memory)
     while True:
         try:
             sparql, results_type, graph_type, dataset = connection.recv()
@@ -48,8 +48,9 @@ def _serve_queries(connection: Connection, store_path: str, memory_bytes: int) -
 class QueryExecutor:
     """One killable child process per web worker; calls are serialised."""
 
-    def __init__(self, store_path: str, timeout: float, memory_bytes: int) -> None:
+    def __init__(self, store_path: str, timeout: float, memory_bytes: int, in_memory: bool = True) -> None:
         self.store_path = store_path
+        self.in_memory = in_memory
         self.timeout = timeout
         self.memory_bytes = memory_bytes
         self._lock = threading.Lock()
@@ -86,7 +87,8 @@ class QueryExecutor:
             self._stop_child()
             context = multiprocessing.get_context("spawn")
             parent, child = context.Pipe()
-            self._process = context.Process(target=_serve_queries, args=(child, self.store_path, self.memory_bytes),
+            arguments = (child, self.store_path, self.memory_bytes, self.in_memory)
+            self._process = context.Process(target=_serve_queries, args=arguments,
                                             daemon=True, name="innograph-query")
             self._process.start()
             child.close()

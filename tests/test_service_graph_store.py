@@ -111,3 +111,14 @@ def test_the_default_graph_can_be_read(service) -> None:
     url, _ = service
     status, body = call(url, "GET", graph=None, token=None, accept="application/n-triples")
     assert status == 200 and body == b""
+
+
+def test_queries_see_a_write_at_once_even_when_served_from_memory(service) -> None:
+    url, _ = service
+    ask = urllib.parse.urlencode({"query": "ASK { <https://w3id.org/innograph/id/organization/gsp> ?p ?o }"})
+    endpoint = url.replace("/rdf-graph-store", "/sparql")
+    with urllib.request.urlopen(f"{endpoint}?{ask}") as response:
+        assert b"false" in response.read()
+    call(url, "PUT", body=TURTLE)
+    with urllib.request.urlopen(f"{endpoint}?{ask}") as response:
+        assert b"true" in response.read()

@@ -124,3 +124,11 @@ def open_store(location: str) -> Store:
     from innograph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(location)
+
+
+def open_reader(location: str, in_memory: bool) -> Reader:
+    """A reader of the store at `location`, answering from an in-memory copy if `in_memory`."""
+    from innograph.store.embedded import EmbeddedStore, MemoryCopy
+
+    store = EmbeddedStore(location)
+    return MemoryCopy(store) if in_memory else store
