@@ -55,6 +55,8 @@ def sparql() -> Response:
 def _operation() -> tuple[str | None, str | None]:
     """The query or update of a request, by the protocol's three ways of sending one."""
     if request.method == "GET":
+        if "update" in request.args:
+            raise QueryError("an update is sent by POST, never by GET")
         return _single("query", request.args.getlist("query")), None
     content_type = (request.mimetype or "").lower()
     if content_type == FORM:
@@ -80,10 +82,14 @@ def _single(name: str, values: list[str]) -> str | None:
 
 
 def _body() -> str:
+    """The body of a direct POST, which the protocol requires to be UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise QueryError(f"a query or update is sent as UTF-8, not {charset}")
     try:
-        return request.get_data(cache=False).decode(request.mimetype_params.get("charset", "utf-8"))
-    except (UnicodeDecodeError, LookupError) as error:
-        raise QueryError(f"the request body is not text in its declared charset: {error}") from None
+        return request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"the request body is not UTF-8: {error}") from None
 
 
 def _dataset() -> QueryDataset | None:

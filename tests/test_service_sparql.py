@@ -213,3 +213,23 @@ def test_get_without_a_query_describes_the_service(endpoint: str, accept: str, s
     assert (service, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) in graph
     names = set(graph.objects(None, URIRef(sd + "name")))
     assert URIRef("https://w3id.org/innograph/id/graph/source/demo") in names
+
+
+def test_an_update_by_get_is_refused(endpoint: str) -> None:
+    status, _, _ = get(endpoint, update="DROP ALL")
+    assert status == 400
+
+
+def test_a_direct_post_in_another_encoding_than_utf8_is_refused(endpoint: str) -> None:
+    status, _, body = request(endpoint, data="ASK {}".encode("utf-16"),
+                              headers={"Content-Type": "application/sparql-query; charset=UTF-16"})
+    assert status == 400 and b"UTF-8" in body
+
+
+def test_another_method_gets_405_in_the_json_shape(endpoint: str) -> None:
+    req = urllib.request.Request(endpoint, method="PUT", data=b"ASK {}")
+    try:
+        urllib.request.urlopen(req)
+        raise AssertionError("PUT was accepted")
+    except urllib.error.HTTPError as error:
+        assert error.code == 405 and json.loads(error.read())["status"] == 405
