@@ -233,3 +233,12 @@ def test_another_method_gets_405_in_the_json_shape(endpoint: str) -> None:
         raise AssertionError("PUT was accepted")
     except urllib.error.HTTPError as error:
         assert error.code == 405 and json.loads(error.read())["status"] == 405
+
+
+def test_from_in_the_query_replaces_the_union_and_the_protocol_dataset_replaces_from(endpoint: str) -> None:
+    query = ("SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/innograph/id/graph/programme/5568> "
+             "WHERE { ?s a <https://w3id.org/innograph/def/Project> }")
+    _, _, body = get(endpoint, query=query)
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "0"
+    _, _, body = get(endpoint, query=query, **{"default-graph-uri": "https://w3id.org/innograph/id/graph/source/demo"})
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "150"

@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from innograph.errors import QueryError, StoreError
+from innograph.sparql_text import has_keyword
 from innograph.store import Bindings, QueryDataset, Result, Store, Triple, Writer
 from innograph.store.binding import with_values
 from innograph.store.rdfio import ParsedRdf, Syntax, quads_into_graph, to_rdflib
@@ -40,7 +41,8 @@ class OxigraphReader:
     def _run(self, sparql: str, bindings: Bindings | None, dataset: QueryDataset | None = None
              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         text = with_values(sparql, bindings or {})
-        options: dict[str, object] = {"use_default_graph_as_union": True}
+        # The union is the default graph only when neither the request nor the query (FROM) names one.
+        options: dict[str, object] = {} if has_keyword(text, "FROM") else {"use_default_graph_as_union": True}
         try:
             if dataset is not None:
                 options = {"default_graph": [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph(),
