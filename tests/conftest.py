@@ -70,3 +70,19 @@ def live_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+WRITE_TOKEN = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def writable_service(tmp_path: Path) -> Iterator[tuple[str, Store]]:
+    """A live service over a fresh initialised store that accepts writes with WRITE_TOKEN; yields (base URL, store)."""
+    from innograph.service import create_app
+
+    settings = Settings(store=str(tmp_path / "store"), write_token=WRITE_TOKEN)
+    initialise(settings)
+    app = create_app(settings)
+    with live_server(app) as base:
+        yield base, open_store(settings.store)
+    app.extensions["innograph.executor"].close()

@@ -5,21 +5,16 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from innograph.bootstrap import initialise
-from innograph.config import Settings
-from innograph.service import create_app
-from innograph.store import Store, open_store
+from innograph.store import Store
 from innograph.store.rdfio import syntax_for
 
-from .conftest import live_server
+from .conftest import WRITE_TOKEN as TOKEN
 
-TOKEN = "graph-store-token"
 GRAPH = "https://w3id.org/innograph/id/graph/source/manual"
 TURTLE = b"""@prefix ig: <https://w3id.org/innograph/def/> .
 <https://w3id.org/innograph/id/organization/gsp> a ig:Enterprise ;
@@ -27,13 +22,9 @@ TURTLE = b"""@prefix ig: <https://w3id.org/innograph/def/> .
 
 
 @pytest.fixture
-def service(tmp_path) -> Iterator[tuple[str, Store]]:
-    settings = Settings(store=str(tmp_path / "store"), write_token=TOKEN)
-    initialise(settings)
-    app = create_app(settings)
-    with live_server(app) as base:
-        yield f"{base}/rdf-graph-store", open_store(settings.store)
-    app.extensions["innograph.executor"].close()
+def service(writable_service: tuple[str, Store]) -> tuple[str, Store]:
+    base, store = writable_service
+    return f"{base}/rdf-graph-store", store
 
 
 def call(url: str, method: str, graph: str | None = GRAPH, body: bytes | None = None, token: str | None = TOKEN,

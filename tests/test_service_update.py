@@ -6,32 +6,24 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 
-from innograph.bootstrap import initialise
 from innograph.config import Settings
-from innograph.service import create_app
-from innograph.store import Store, open_store
+from innograph.store import Store
 from innograph.store.rdfio import syntax_for
 
-from .conftest import live_server
+from .conftest import WRITE_TOKEN as TOKEN
 
-TOKEN = "correct-horse-battery-staple"
 INSERT = """PREFIX ig: <https://w3id.org/innograph/def/>
 INSERT DATA { GRAPH <https://w3id.org/innograph/id/graph/source/manual> {
   <https://w3id.org/innograph/id/organization/new-university> a ig:University } }"""
 
 
 @pytest.fixture
-def service(tmp_path) -> Iterator[tuple[str, Store]]:
-    settings = Settings(store=str(tmp_path / "store"), write_token=TOKEN)
-    initialise(settings)
-    app = create_app(settings)
-    with live_server(app) as base:
-        yield f"{base}/sparql", open_store(settings.store)
-    app.extensions["innograph.executor"].close()
+def service(writable_service: tuple[str, Store]) -> tuple[str, Store]:
+    base, store = writable_service
+    return f"{base}/sparql", store
 
 
 def post_update(endpoint: str, text: str, token: str | None = None, form: bool = False) -> int:
