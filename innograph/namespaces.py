@@ -68,3 +68,7 @@ class Graphs:
     def system(self) -> frozenset[str]:
         """Graphs that hold vocabulary or derived data rather than statements about the world."""
         return frozenset({self.ontology, self.shapes, self.entailments, self.provenance})
+
+    def is_managed(self, graph: str) -> bool:
+        """Whether innograph itself writes `graph` (init, inference, provenance), so no load or client may."""
+        return graph in self.system or graph == self.programme

@@ -71,7 +71,7 @@ def graph_for(path: Path, settings: Settings, explicit: str | None) -> str:
         iri(explicit)
     except ValueError as error:
         raise InputError(f"--graph is not an IRI: {error}") from None
-    if explicit in settings.graphs.system or explicit == settings.graphs.programme:
+    if settings.graphs.is_managed(explicit):
         raise InputError(f"--graph {explicit} is managed by innograph itself; choose another graph")
     return explicit
 
@@ -162,7 +162,7 @@ def unload(settings: Settings, graph: str) -> int:
     store = open_store(settings.store)
     if graph not in store.named_graphs():
         raise InputError(f"no graph {graph!r} in the store; `innograph graphs` lists them")
-    if graph in settings.graphs.system or graph == settings.graphs.programme:
+    if settings.graphs.is_managed(graph):
         raise InputError(f"{graph} is not a loaded source; `innograph init` manages it")
     removed = store.triple_count(graph)
     with store.transaction() as writer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pyshacl import validate
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.term import Node
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -28,6 +28,5 @@ def violations(data: Graph, shapes: Graph, ontology: Graph,
 
 
 def _text(term: Node | None) -> str:
-    if term is None:
-        return ""
-    return str(term) if not isinstance(term, Literal) else term.value if isinstance(term.value, str) else str(term)
+    """A report term as text: a literal's lexical form, an IRI as itself, nothing as ''."""
+    return "" if term is None else str(term)
