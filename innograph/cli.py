@@ -221,3 +221,14 @@ def progress_printer() -> Callable[[str], None] | None:
         return None
     started = time.monotonic()
     return lambda message: click.echo(f"[{time.monotonic() - started:6.1f} s] {message}", err=True)
+
+
+def _register_library_commands() -> None:
+    """The query library's commands live with the library; the group is the one entry point."""
+    from innograph.queries.commands import list_queries, run_query
+
+    main.add_command(list_queries)
+    main.add_command(run_query)
+
+
+_register_library_commands()

@@ -1,0 +1,140 @@
+"""Bind an analyst's parameters to a named query and run it on whatever answers SPARQL.
+
+The same code serves the command line (a store reader) and the web service (its killable query
+process): both are an `Engine`, a function from query text and result media type to the body.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.query import Result as RdflibResult
+from rdflib.term import Node
+
+from innograph.namespaces import IG, PREFIXES
+from innograph.queries.catalogue import NamedQuery, Parameter
+from innograph.queries.parameters import ParameterError, to_term
+from innograph.store import Result
+from innograph.store.binding import with_values
+
+Engine = Callable[[str, str], bytes]
+"""Runs a query (text, result media type) and returns the serialised answer."""
+
+SPARQL_JSON = "application/sparql-results+json"
+
+RESOLVE = (
+    f"PREFIX ig: <{IG}> PREFIX rdfs: <{PREFIXES['rdfs']}>\n"
+    "SELECT DISTINCT ?resource WHERE {\n"
+    "  ?resource a ?class .\n"
+    "  { ?resource ig:code ?name } UNION { ?resource ig:unifiedSocialCreditCode ?name }\n"
+    "  UNION { ?resource rdfs:label ?name }\n"
+    "  FILTER(LCASE(STR(?name)) = LCASE(STR(?text)))\n"
+    "} ORDER BY ?resource LIMIT 5"
+)
+IS_INSTANCE = "ASK WHERE { ?resource a ?class }"
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A named query with its parameters bound: the text to run and the values it was given."""
+
+    query: NamedQuery
+    sparql: str
+    values: dict[str, str]
+
+
+def prepare(query: NamedQuery, given: Mapping[str, str], engine: Engine) -> PreparedQuery:
+    """Check and bind `given`; a ParameterError (400) names the first parameter that does not fit."""
+    unknown = sorted(set(given) - {p.name for p in query.parameters})
+    if unknown:
+        known = ", ".join(p.name for p in query.parameters) or "none"
+        raise ParameterError(unknown[0], f"'{query.name}' has no such parameter (its parameters: {known})")
+    bindings: dict[str, Node] = {}
+    values: dict[str, str] = {}
+    limit: int | None = None
+    for parameter in query.parameters:
+        text = given.get(parameter.name)
+        if text is None or text == "":
+            text = parameter.default
+        if text is None:
+            if parameter.required:
+                raise ParameterError(parameter.name, "a value is required")
+            continue
+        term = to_term(parameter, text)
+        if parameter.type == "iri":
+            term = _resolve(parameter, term, engine)
+        if parameter.is_limit:
+            limit = int(term)
+        else:
+            bindings[parameter.name] = term
+        values[parameter.name] = str(term)
+    sparql = with_values(query.sparql, bindings)
+    if limit is not None:  # SPARQL has no variable LIMIT; the integer was parsed and range-checked above
+        sparql = f"{sparql.rstrip()}\nLIMIT {limit:d}\n"
+    return PreparedQuery(query, sparql, values)
+
+
+def _resolve(parameter: Parameter, term: Node, engine: Engine) -> URIRef:
+    """The IRI given, checked to be of the parameter's class, or the one whose code or label was given."""
+    assert parameter.class_iri is not None
+    kind = URIRef(parameter.class_iri)
+    if isinstance(term, URIRef):
+        answer = json.loads(engine(with_values(IS_INSTANCE, {"resource": term, "class": kind}), SPARQL_JSON))
+        if not answer.get("boolean"):
+            raise ParameterError(parameter.name, f"<{term}> is not a {_short(kind)}")
+        return term
+    rows = json.loads(engine(with_values(RESOLVE, {"text": term, "class": kind}), SPARQL_JSON))
+    found = [row["resource"]["value"] for row in rows["results"]["bindings"]]
+    if not found:
+        raise ParameterError(parameter.name, f"no {_short(kind)} has the IRI, code or label {str(term)!r}")
+    if len(found) > 1:
+        raise ParameterError(parameter.name, f"{str(term)!r} names more than one {_short(kind)}: "
+                                             + ", ".join(f"<{iri}>" for iri in found) + "; give the IRI")
+    return URIRef(found[0])
+
+
+def _short(iri: URIRef) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def run(prepared: PreparedQuery, engine: Engine) -> Result:
+    """The answer of a prepared query as terms."""
+    return parse_results(engine(prepared.sparql, SPARQL_JSON))
+
+
+def parse_results(body: bytes) -> Result:
+    """SPARQL JSON results read by rdflib's parser into our Result."""
+    parsed = RdflibResult.parse(io.BytesIO(body), format="json")
+    if parsed.type == "ASK":
+        return Result("ask", boolean=bool(parsed.askAnswer))
+    variables = [str(v) for v in parsed.vars or []]
+    return Result("select", variables, [tuple(row) for row in parsed])
+
+
+def plain_value(term: Node | None) -> Any:
+    """A term as the plain JSON value a spreadsheet user expects: numbers as numbers, IRIs as text."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool | int | float | str):
+            return value
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        return str(term)
+    return str(term)
+
+
+def records(result: Result) -> list[dict[str, Any]]:
+    """The rows as dictionaries of plain values, for JSON and networks."""
+    return [{name: plain_value(term) for name, term in zip(result.variables, row, strict=True)}
+            for row in result.rows]
