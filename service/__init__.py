@@ -20,7 +20,7 @@ MAX_REQUEST_BYTES = 1 << 20
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """The application for one store: settings from the environment unless given."""
-    from innograph.service import errors, graph_store, health, metrics, sparql
+    from innograph.service import errors, graph_store, health, metrics, query_api, query_pages, sparql
 
     app = Flask(__name__)
     settings = settings or load_settings()
@@ -35,5 +35,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(health.blueprint)
     app.register_blueprint(graph_store.blueprint)
     app.register_blueprint(metrics.blueprint)
+    app.register_blueprint(query_api.blueprint)
+    app.register_blueprint(query_pages.blueprint)
     metrics.instrument(app)
     return app

@@ -42,6 +42,21 @@ def collaboration_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     return store
 
 
+DEMO = Path(__file__).parents[1] / "data" / "demo"
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A store holding the programme and the demo portfolio, loaded once through the real command line;
+    tests only read it."""
+    settings = Settings(store=str(tmp_path_factory.mktemp("demo") / "store"))
+    runner = CliRunner()
+    for args in (["init"], ["load", "--quiet", str(DEMO)]):
+        result = runner.invoke(main, ["--store", settings.store, *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    return settings
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings for a fresh, empty store of this test's own."""

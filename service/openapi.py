@@ -1,0 +1,108 @@
+"""An OpenAPI 3.1 description of the query API, generated from the `#+` headers of the library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from innograph import __version__
+from innograph.queries.catalogue import NamedQuery, Parameter
+from innograph.queries.network import NETWORK_FORMATS
+from innograph.queries.parameters import MAX_TEXT
+
+TABLE_FORMATS = {"json": "application/json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+                 "sparql-json": "application/sparql-results+json", "xml": "application/sparql-results+xml"}
+
+ERROR = {
+    "type": "object",
+    "required": ["error", "status", "message"],
+    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}, "message": {"type": "string"}},
+}
+ANSWER = {
+    "type": "object",
+    "required": ["query", "parameters", "columns", "rows", "row_count"],
+    "properties": {
+        "query": {"type": "string"},
+        "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "rows": {"type": "array", "items": {"type": "object"}},
+        "row_count": {"type": "integer", "minimum": 0},
+    },
+}
+
+
+def openapi_document(library: dict[str, NamedQuery], server_url: str) -> dict[str, Any]:
+    """The whole API: the list, one path per named query with its typed parameters, and the errors."""
+    paths: dict[str, Any] = {
+        "/api/queries": {"get": {
+            "operationId": "listQueries",
+            "summary": "The named queries with their parameters",
+            "responses": {"200": {"description": "The library", "content": {
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}},
+        }},
+    }
+    for query in library.values():
+        paths[f"/api/queries/{query.name}"] = {"get": _operation(query)}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "innograph query API",
+            "version": __version__,
+            "description": "Named, parameterised SPARQL queries over the innovation programme graph. "
+                           "Parameters are bound as typed RDF terms, never pasted into query text.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": {"Error": ERROR, "Answer": ANSWER}},
+    }
+
+
+def _operation(query: NamedQuery) -> dict[str, Any]:
+    formats = dict(TABLE_FORMATS, **(NETWORK_FORMATS if query.network else {}))
+    content: dict[str, Any] = {media: {"schema": {"type": "string"}} for media in formats.values()}
+    content["application/json"] = {"schema": {"$ref": "#/components/schemas/Answer"}}
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {
+        "operationId": _camel(query.name),
+        "summary": query.title["en"],
+        "description": f"{query.description['en']}\n\n{query.title['zh']}：{query.description['zh']}\n\n"
+                       f"Question: {query.question['en']}",
+        "parameters": [*(_parameter(p) for p in query.parameters), {
+            "name": "format", "in": "query", "required": False,
+            "description": "Answer format, overriding the Accept header",
+            "schema": {"type": "string", "enum": list(formats)},
+        }],
+        "responses": {
+            "200": {"description": "The answer", "content": content},
+            "400": {"description": "A parameter does not fit its type or class; the message names it",
+                    "content": error},
+            "406": {"description": "None of the accepted formats can be produced", "content": error},
+            "503": {"description": "The query was stopped at the time limit or its process failed",
+                    "content": error},
+        },
+    }
+
+
+def _parameter(parameter: Parameter) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if parameter.type in ("integer", "year"):
+        schema = {"type": "integer"}
+        low, high = (1000, 9999) if parameter.type == "year" else (parameter.minimum, parameter.maximum)
+        schema.update({k: v for k, v in (("minimum", low), ("maximum", high)) if v is not None})
+    elif parameter.type == "decimal":
+        schema = {"type": "number"}
+    else:
+        schema = {"type": "string", "maxLength": MAX_TEXT}
+        if parameter.choices:
+            schema = {"type": "string", "enum": list(parameter.choices)}
+    if parameter.default is not None:
+        schema["default"] = int(parameter.default) if schema["type"] == "integer" else parameter.default
+    description = parameter.description["en"]
+    if parameter.class_iri:
+        description += f" (an instance of <{parameter.class_iri}>)"
+    return {"name": parameter.name, "in": "query", "required": parameter.required,
+            "description": description, "schema": schema}
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("-")
+    return first + "".join(word.capitalize() for word in rest)
