@@ -14,9 +14,11 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-# Java runs the HermiT reasoner in the tests; the machines have it, a bare Debian gets it here.
+# Java runs the HermiT reasoner in the tests and Chromium the page tests (Playwright drives Debian's
+# Chromium, since its own browser download is not reachable); a bare Debian gets them here.
 system-deps:
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 
 run: $(VENV)/.installed
 	$(BIN)/innograph --store $(STORE) init
