@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -11,8 +12,8 @@ from innograph.config import Settings
 from innograph.formats import RESULT_MEDIA_TYPES, table
 from innograph.queries.catalogue import load_library, metadata
 from innograph.queries.network import NETWORK_FORMATS, render_network
-from innograph.queries.running import Engine, prepare, records, run
-from innograph.store import Result, open_reader
+from innograph.queries.running import Engine, prepare, run, run_plain
+from innograph.store import open_reader
 
 RUN_FORMATS = ["table", "csv", "tsv", "json", "sparql-json", "xml", *NETWORK_FORMATS]
 
@@ -67,17 +68,17 @@ def run_query(settings: Settings, name: str, params: tuple[str, ...], output: st
         media_type = RESULT_MEDIA_TYPES["json" if output == "sparql-json" else output]
         click.echo(engine(prepared.sparql, media_type).decode("utf-8"), nl=False)
         return
-    result = run(prepared, engine)
     if output == "table":
-        click.echo(table(result))
-    elif output == "json":
-        click.echo(json.dumps(plain_json(name, prepared.values, result), ensure_ascii=False, indent=2))
+        click.echo(table(run(prepared, engine)))
+        return
+    columns, rows = run_plain(prepared, engine)
+    if output == "json":
+        click.echo(json.dumps(plain_json(name, prepared.values, columns, rows), ensure_ascii=False, indent=2))
     else:
         assert query.network is not None
-        sys.stdout.buffer.write(render_network(output, query.network, records(result)))
+        sys.stdout.buffer.write(render_network(output, query.network, rows))
 
 
-def plain_json(name: str, values: dict[str, str], result: Result) -> dict[str, object]:
+def plain_json(name: str, values: dict[str, str], columns: list[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The JSON answer of a named query: what was asked, the columns and the rows as objects."""
-    rows = records(result)
-    return {"query": name, "parameters": values, "columns": result.variables, "rows": rows, "row_count": len(rows)}
+    return {"query": name, "parameters": values, "columns": columns, "rows": rows, "row_count": len(rows)}

@@ -6,15 +6,13 @@ process): both are an `Engine`, a function from query text and result media type
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from rdflib import Literal, URIRef
-from rdflib.query import Result as RdflibResult
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from innograph.namespaces import IG, PREFIXES
@@ -27,6 +25,23 @@ Engine = Callable[[str, str], bytes]
 """Runs a query (text, result media type) and returns the serialised answer."""
 
 SPARQL_JSON = "application/sparql-results+json"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _decimal(text: str) -> int | float:
+    number = Decimal(text)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+NUMBER_TYPES: dict[str, Callable[[str], Any]] = {
+    **{XSD_NS + name: int for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                        "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                                        "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")},
+    XSD_NS + "decimal": _decimal,
+    XSD_NS + "double": float,
+    XSD_NS + "float": float,
+    XSD_NS + "boolean": lambda text: text in ("true", "1"),
+}
 
 RESOLVE = (
     f"PREFIX ig: <{IG}> PREFIX rdfs: <{PREFIXES['rdfs']}>\n"
@@ -107,17 +122,55 @@ def _short(iri: URIRef) -> str:
 
 
 def run(prepared: PreparedQuery, engine: Engine) -> Result:
-    """The answer of a prepared query as terms."""
+    """The answer of a prepared query as terms, for tables and pages."""
     return parse_results(engine(prepared.sparql, SPARQL_JSON))
 
 
+def run_plain(prepared: PreparedQuery, engine: Engine) -> tuple[list[str], list[dict[str, Any]]]:
+    """The answer of a prepared query as columns and rows of plain values, for JSON and networks."""
+    return plain_rows(engine(prepared.sparql, SPARQL_JSON))
+
+
 def parse_results(body: bytes) -> Result:
-    """SPARQL JSON results read by rdflib's parser into our Result."""
-    parsed = RdflibResult.parse(io.BytesIO(body), format="json")
-    if parsed.type == "ASK":
-        return Result("ask", boolean=bool(parsed.askAnswer))
-    variables = [str(v) for v in parsed.vars or []]
-    return Result("select", variables, [tuple(row) for row in parsed])
+    """SPARQL JSON results as our Result of rdflib terms (for tables and pages)."""
+    document = json.loads(body)
+    if "boolean" in document:
+        return Result("ask", boolean=bool(document["boolean"]))
+    variables = list(document["head"]["vars"])
+    rows = [tuple(_term(binding.get(name)) for name in variables) for binding in document["results"]["bindings"]]
+    return Result("select", variables, rows)
+
+
+def _term(value: dict[str, str] | None) -> Node | None:
+    """One value of the SPARQL 1.1 Query Results JSON Format as an rdflib term."""
+    if value is None:
+        return None
+    if value["type"] == "uri":
+        return URIRef(value["value"])
+    if value["type"] == "bnode":
+        return BNode(value["value"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], lang=value.get("xml:lang"), datatype=URIRef(datatype) if datatype else None)
+
+
+def plain_rows(body: bytes) -> tuple[list[str], list[dict[str, Any]]]:
+    """SPARQL JSON results straight to columns and rows of plain values, skipping rdflib terms (much faster)."""
+    document = json.loads(body)
+    variables = list(document["head"]["vars"])
+    rows = [{name: _plain(binding.get(name)) for name in variables} for binding in document["results"]["bindings"]]
+    return variables, rows
+
+
+def _plain(value: dict[str, str] | None) -> Any:
+    if value is None:
+        return None
+    kind = NUMBER_TYPES.get(value.get("datatype", ""))
+    if kind is None:
+        return value["value"]
+    try:
+        return kind(value["value"])
+    except ValueError:  # an ill-typed literal stays text
+        return value["value"]
 
 
 def plain_value(term: Node | None) -> Any:

@@ -11,7 +11,7 @@ from innograph.queries.catalogue import NamedQuery, load_library, metadata
 from innograph.queries.commands import plain_json
 from innograph.queries.network import NETWORK_FORMATS, render_network
 from innograph.queries.parameters import ParameterError
-from innograph.queries.running import Engine, prepare, records, run
+from innograph.queries.running import Engine, prepare, run_plain
 from innograph.service.negotiation import Offer, require
 from innograph.service.openapi import openapi_document
 
@@ -66,10 +66,10 @@ def answer(name: str) -> Response:
     engine = service_engine()
     prepared = prepare(query, given, engine)
     if media_type == PLAIN_JSON.media_type:
-        return _json(plain_json(name, prepared.values, run(prepared, engine)))
+        return _json(plain_json(name, prepared.values, *run_plain(prepared, engine)))
     if query.network and media_type in (EDGES, *(offer.media_type for offer in NETWORKS)):
         format_name = next((o.alias for o in NETWORKS if o.media_type == media_type), EDGES)
-        body = render_network(format_name, query.network, records(run(prepared, engine)))
+        body = render_network(format_name, query.network, run_plain(prepared, engine)[1])
         extension = "edges.csv" if format_name == EDGES else format_name
         return _download(body, NETWORK_FORMATS[format_name], f"{name}.{extension}")
     body = engine(prepared.sparql, media_type)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -24,7 +25,9 @@ def test_the_wheel_ships_the_ontology_shapes_and_programme_graph(wheel: Path) ->
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("innograph/ontology/innograph.ttl", "innograph/ontology/shapes.ttl",
                  "innograph/data/programme/5568.ttl", "innograph/data/programme/5568-programme-article.txt",
-                 "innograph/cli.py", "innograph/store/embedded.py", "innograph/ontology/rules.py"):
+                 "innograph/cli.py", "innograph/store/embedded.py", "innograph/ontology/rules.py",
+                 "innograph/queries/components.rq", "innograph/service/templates/query.html",
+                 "innograph/service/static/innograph.js"):
         assert name in names, name
     assert not any(name.startswith(("ontology/", "tests/", "loader/")) for name in names)
 
@@ -44,6 +47,10 @@ def test_innograph_init_runs_from_a_fresh_virtual_environment_outside_the_checko
                            capture_output=True, text=True)
     assert stats.returncode == 0, stats.stderr
     assert "ig:ResearchBase" in stats.stdout
+    components = subprocess.run([str(venv / "bin" / "innograph"), "--store", "store", "run", "components",
+                                 "--format", "json"], cwd=work, capture_output=True, text=True)
+    assert components.returncode == 0, components.stderr
+    assert json.loads(components.stdout)["row_count"] == 24  # 5 actions, 5 platforms, 6 special projects, 8 bases
     imported_from = subprocess.run([str(venv / "bin" / "python"), "-c", "import innograph; print(innograph.__file__)"],
                                    cwd=work, capture_output=True, text=True).stdout
     assert str(ROOT) not in imported_from

@@ -7,28 +7,23 @@ search) runs a fixed number of requests at 1, 4 and 16 concurrent clients on loo
 requests per second, p50 and p95 latency, and innograph's throughput as a ratio of Oxigraph's.
 
     .venv/bin/pip install -e ".[bench]"    # the Oxigraph server from PyPI, the baseline
-    .venv/bin/python bench/http.py [--requests 200] [--workers 4]
+    .venv/bin/python bench/endpoint.py [--requests 200] [--workers 4]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import socket
+import statistics
+import subprocess
 import sys
-
-# Run as a script, this file's folder comes first on sys.path and its name would hide the
-# standard library's `http` package that urllib needs.
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
-
-import argparse  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.parse  # noqa: E402
-import urllib.request  # noqa: E402
-from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from pathlib import Path  # noqa: E402
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 CLI = [sys.executable, "-c", "from innograph.cli import main; main()"]
 OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))

@@ -1,0 +1,90 @@
+"""Query-library benchmark: the per-query median time of every named query on a generated store.
+
+It generates a portfolio of about one million asserted triples (34,000 projects; entailments
+roughly double the store), loads it through innograph, and times every query of the library
+with its default parameters (and a research base, an organisation where one is required) the
+way the service answers it: from the in-memory copy of the store, through the library's
+binding, IRI checks and result parsing. The baseline, measured in the same run, is the engine
+alone: the same bound query text run straight on the same in-memory pyoxigraph store with its
+result iterated. Printed: the library's median, the engine's median, their ratio, and whether
+the median is under the goal of 200 ms.
+
+    .venv/bin/python bench/queries.py [--projects 34000] [--repeat 7] [--store PATH]
+
+`--store PATH` reuses a store already loaded (it must hold the programme and a portfolio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from innograph.queries.catalogue import load_library
+from innograph.queries.running import prepare, run_plain
+from innograph.store import open_reader
+
+CLI = [sys.executable, "-c", "from innograph.cli import main; main()"]
+GOAL_MS = 200.0
+REQUIRED = {"base": "B1"}
+
+
+def build_store(projects: int, work: Path) -> str:
+    portfolio, store = work / "portfolio", work / "store"
+    print(f"generating {projects} projects and loading them (a few minutes at 34,000)...", flush=True)
+    subprocess.run([*CLI, "generate", "--projects", str(projects), "--seed", "1", str(portfolio)], check=True,
+                   capture_output=True)
+    subprocess.run([*CLI, "--store", str(store), "init"], check=True, capture_output=True)
+    subprocess.run([*CLI, "--store", str(store), "load", "--quiet", str(portfolio)], check=True)
+    return str(store)
+
+
+def median_ms(action, repeat: int) -> float:
+    action()  # warm-up: first touches of the copy and the query caches
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--projects", type=int, default=34_000, help="portfolio size (34,000 is about 1M triples)")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--store", help="an already loaded store to reuse")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="innograph-bench-") as folder:
+        store_path = args.store or build_store(args.projects, Path(folder))
+        reader = open_reader(store_path, in_memory=True)
+        started = time.perf_counter()
+        native: ox.Store = reader.native  # builds the in-memory copy, as the service does at start-up
+        print(f"in-memory copy of {len(native):,} quads built in {time.perf_counter() - started:.1f} s\n")
+
+        def engine(sparql: str, media_type: str) -> bytes:
+            return reader.serialized_query(sparql, None, media_type, "text/turtle")[2]
+
+        leader = prepare(load_library()["leading-organisations"], {"limit": "1"}, engine)
+        organisation = run_plain(leader, engine)[1][0]["organisation"]
+        required = dict(REQUIRED, organisation=organisation)
+        print(f"{'query':<32} {'rows':>6} {'library ms':>10} {'engine ms':>9} {'ratio':>6}  goal < {GOAL_MS:.0f} ms")
+        for name, query in load_library().items():
+            given = {p.name: required[p.name] for p in query.parameters if p.required}
+            prepared = prepare(query, given, engine)
+            rows = len(run_plain(prepared, engine)[1])
+            library = median_ms(lambda q=query, g=given: run_plain(prepare(q, g, engine), engine), args.repeat)
+            bare = median_ms(lambda s=prepared.sparql: list(native.query(s, use_default_graph_as_union=True)),
+                             args.repeat)
+            verdict = "met" if library < GOAL_MS else "NOT met"
+            print(f"{name:<32} {rows:>6} {library:>10.1f} {bare:>9.1f} {library / bare:>6.2f}  {verdict}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
