@@ -15,11 +15,13 @@ from rdflib.term import Node, _is_valid_uri
 from innograph.errors import QueryError
 from innograph.namespaces import PREFIXES
 from innograph.queries.catalogue import Parameter
+from innograph.store.rdfio import sparql_term
 
 INTEGER = re.compile(r"^[+-]?[0-9]{1,18}$")
 YEAR = re.compile(r"^[0-9]{4}$")
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 MAX_TEXT = 1000
+MAX_EXPONENT = 100
 
 
 class ParameterError(QueryError):
@@ -32,6 +34,15 @@ class ParameterError(QueryError):
 
 def to_term(parameter: Parameter, text: str) -> Node:
     """The term for `text`, or a ParameterError; IRIs given as a code or label are resolved later."""
+    term = _term(parameter, text)
+    try:  # what rdflib accepts the store may not (control characters in an IRI, lone surrogates)
+        sparql_term(term)
+    except ValueError as error:
+        raise ParameterError(parameter.name, f"{text!r} cannot be a value: {error}") from None
+    return term
+
+
+def _term(parameter: Parameter, text: str) -> Node:
     if len(text) > MAX_TEXT:
         raise ParameterError(parameter.name, f"a value is at most {MAX_TEXT} characters")
     if "\x00" in text:
@@ -53,8 +64,8 @@ def to_term(parameter: Parameter, text: str) -> Node:
         number = Decimal(text.strip())
     except InvalidOperation:
         raise ParameterError(parameter.name, f"{text!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise ParameterError(parameter.name, f"{text!r} is not a finite decimal number")
+    if not number.is_finite() or abs(number.as_tuple().exponent) > MAX_EXPONENT:
+        raise ParameterError(parameter.name, f"{text!r} is not a finite decimal number of a sensible size")
     _check_range(parameter, number)
     return Literal(number, datatype=XSD.decimal)
 
@@ -67,7 +78,7 @@ def as_iri(text: str) -> URIRef | None:
     prefix, _, local = text.partition(":")
     if prefix in PREFIXES and local and not local.startswith("//"):
         text = PREFIXES[prefix] + local
-    if ABSOLUTE_IRI.match(text) and _is_valid_uri(text):
+    if ABSOLUTE_IRI.fullmatch(text) and _is_valid_uri(text):
         return URIRef(text)
     return None
 
