@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, current_app, request
 
 from innograph.errors import InnographError
+from innograph.queries.cache import ResultCache
 from innograph.queries.catalogue import NamedQuery, load_library, metadata
 from innograph.queries.commands import plain_json
 from innograph.queries.network import NETWORK_FORMATS, render_network
@@ -31,9 +32,13 @@ class QueryNotFound(InnographError):
 
 
 def service_engine() -> Engine:
-    """Library queries go through the same killable query process, time limit and memory cap as /sparql."""
+    """Library queries go through the same killable query process, time limit and memory cap as /sparql,
+    and their answers are kept per data version (queries/cache.py)."""
     executor = current_app.extensions["innograph.executor"]
-    return lambda sparql, media_type: executor.run(sparql, media_type, "text/turtle", None)[2]
+    cache = current_app.extensions.setdefault("innograph.query_cache", ResultCache())
+    store = current_app.extensions["innograph.store"]
+    return cache.wrap(lambda sparql, media_type: executor.run(sparql, media_type, "text/turtle", None)[2],
+                      store.data_version)
 
 
 def named_query(name: str) -> NamedQuery:

@@ -118,6 +118,10 @@ class Store(Reader):
     def exists(self) -> bool:
         """Whether the store has been initialised."""
 
+    def data_version(self) -> str | None:
+        """A name that changes whenever the data changes, for caches; None if the store cannot tell."""
+        return None
+
 
 def open_store(location: str) -> Store:
     """The store at `location`: a directory path for the embedded store."""

@@ -181,6 +181,9 @@ class EmbeddedStore(OxigraphReader, Store):
     def exists(self) -> bool:
         return self.current_generation() is not None
 
+    def data_version(self) -> str | None:
+        return self.current_generation()
+
     def current_generation(self) -> str | None:
         try:
             return (self.path / "CURRENT").read_text(encoding="utf-8").strip() or None
