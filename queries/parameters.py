@@ -17,8 +17,9 @@ from innograph.namespaces import PREFIXES
 from innograph.queries.catalogue import Parameter
 from innograph.store.rdfio import sparql_term
 
-INTEGER = re.compile(r"^[+-]?[0-9]{1,18}$")
-YEAR = re.compile(r"^[0-9]{4}$")
+INTEGER = re.compile(r"^[+-]?[0-9]+$")
+YEAR = re.compile(r"^[1-9][0-9]{3}$")
+MAX_INTEGER = 10**18 - 1
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 MAX_TEXT = 1000
 MAX_EXPONENT = 100
@@ -58,6 +59,8 @@ def _term(parameter: Parameter, text: str) -> Node:
         if not pattern.match(text.strip()):
             raise ParameterError(parameter.name, f"{text!r} is not {what}")
         number = int(text)
+        if abs(number) > MAX_INTEGER:
+            raise ParameterError(parameter.name, f"{text.strip()} is too large (at most {MAX_INTEGER} either way)")
         _check_range(parameter, number)
         return Literal(number, datatype=XSD.integer)
     try:

@@ -88,16 +88,17 @@ class QueryExecutor:
             context = multiprocessing.get_context("spawn")
             parent, child = context.Pipe()
             arguments = (child, self.store_path, self.memory_bytes, self.in_memory)
-            self._process = context.Process(target=_serve_queries, args=arguments,
-                                            daemon=True, name="innograph-query")
-            self._process.start()
-            child.close()
-            self._connection = parent
+            process = context.Process(target=_serve_queries, args=arguments, daemon=True, name="innograph-query")
+            try:
+                process.start()
+            finally:
+                child.close()
+            self._process, self._connection = process, parent
         assert self._connection is not None
         return self._connection
 
     def _stop_child(self) -> None:
-        if self._process is not None:
+        if self._process is not None and self._process.pid is not None:
             self._process.kill()
             self._process.join(timeout=5)
         if self._connection is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from innograph import __version__
 from innograph.queries.catalogue import NamedQuery, Parameter
 from innograph.queries.network import NETWORK_FORMATS
-from innograph.queries.parameters import MAX_TEXT
+from innograph.queries.parameters import MAX_INTEGER, MAX_TEXT
 
 TABLE_FORMATS = {"json": "application/json", "csv": "text/csv", "tsv": "text/tab-separated-values",
                  "sparql-json": "application/sparql-results+json", "xml": "application/sparql-results+xml"}
@@ -60,6 +60,7 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
     formats = dict(TABLE_FORMATS, **(NETWORK_FORMATS if query.network else {}))
     content: dict[str, Any] = {media: {"schema": {"type": "string"}} for media in formats.values()}
     content["application/json"] = {"schema": {"$ref": "#/components/schemas/Answer"}}
+    content["application/sparql-results+json"] = {"schema": {"type": "object", "required": ["head"]}}
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     return {
         "operationId": _camel(query.name),
@@ -67,7 +68,7 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
         "description": f"{query.description['en']}\n\n{query.title['zh']}：{query.description['zh']}\n\n"
                        f"Question: {query.question['en']}",
         "parameters": [*(_parameter(p) for p in query.parameters), {
-            "name": "format", "in": "query", "required": False,
+            "name": "format", "in": "query", "required": False, "allowEmptyValue": True,
             "description": "Answer format, overriding the Accept header",
             "schema": {"type": "string", "enum": list(formats)},
         }],
@@ -86,12 +87,14 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
     schema: dict[str, Any]
     if parameter.type in ("integer", "year"):
         schema = {"type": "integer"}
-        low, high = (1000, 9999) if parameter.type == "year" else (parameter.minimum, parameter.maximum)
-        schema.update({k: v for k, v in (("minimum", low), ("maximum", high)) if v is not None})
+        low, high = (1000, 9999) if parameter.type == "year" else (
+            -MAX_INTEGER if parameter.minimum is None else parameter.minimum,
+            MAX_INTEGER if parameter.maximum is None else parameter.maximum)
+        schema.update({"minimum": low, "maximum": high})
     elif parameter.type == "decimal":
         schema = {"type": "number"}
     else:
-        schema = {"type": "string", "maxLength": MAX_TEXT}
+        schema = {"type": "string", "minLength": 1 if parameter.required else 0, "maxLength": MAX_TEXT}
         if parameter.choices:
             schema = {"type": "string", "enum": list(parameter.choices)}
     if parameter.default is not None:
@@ -99,8 +102,9 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
     description = parameter.description["en"]
     if parameter.class_iri:
         description += f" (an instance of <{parameter.class_iri}>)"
+    # An empty value means "not given" (as an HTML form sends it), so optional parameters admit it.
     return {"name": parameter.name, "in": "query", "required": parameter.required,
-            "description": description, "schema": schema}
+            "allowEmptyValue": not parameter.required, "description": description, "schema": schema}
 
 
 def _camel(name: str) -> str:
