@@ -171,23 +171,3 @@ def _plain(value: dict[str, str] | None) -> Any:
         return kind(value["value"])
     except ValueError:  # an ill-typed literal stays text
         return value["value"]
-
-
-def plain_value(term: Node | None) -> Any:
-    """A term as the plain JSON value a spreadsheet user expects: numbers as numbers, IRIs as text."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, bool | int | float | str):
-            return value
-        if isinstance(value, Decimal):
-            return int(value) if value == value.to_integral_value() else float(value)
-        return str(term)
-    return str(term)
-
-
-def records(result: Result) -> list[dict[str, Any]]:
-    """The rows as dictionaries of plain values, for JSON and networks."""
-    return [{name: plain_value(term) for name, term in zip(result.variables, row, strict=True)}
-            for row in result.rows]

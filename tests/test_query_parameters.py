@@ -24,7 +24,7 @@ from innograph.namespaces import IG, PREFIXES
 from innograph.queries.catalogue import NamedQuery, Parameter, load_library, parse_query
 from innograph.queries.commands import store_engine
 from innograph.queries.parameters import ParameterError
-from innograph.queries.running import Engine, PreparedQuery, prepare, records, run
+from innograph.queries.running import Engine, PreparedQuery, prepare, run, run_plain
 from innograph.store import Store, open_store
 from innograph.store.rdfio import syntax_for
 
@@ -110,7 +110,7 @@ def refusal(query: NamedQuery, given: dict[str, str], engine: Engine, name: str)
 
 
 def rows_of(query_name: str, given: dict[str, str], engine: Engine) -> list[dict[str, Any]]:
-    return records(run(prepare(LIBRARY[query_name], given, engine), engine))
+    return run_plain(prepare(LIBRARY[query_name], given, engine), engine)[1]
 
 
 def as_multiset(rows: list[dict[str, Any]]) -> list[str]:
@@ -270,13 +270,13 @@ def test_a_string_parameter_reaches_the_query_as_one_escaped_literal_in_the_valu
     blocks = [node["res"] for node in walk(prepareQuery(prepared.sparql).algebra)
               if isinstance(node, CompValue) and node.name == "values"]
     assert blocks == [[{Variable("text"): Literal(value)}]], "the value is the one row of the one VALUES block"
-    assert records(run(prepared, engine)) == [], "no label is the hostile text, so nothing matches"
+    assert run_plain(prepared, engine)[1] == [], "no label is the hostile text, so nothing matches"
 
 
 def test_a_free_string_parameter_still_finds_what_it_names(store: Store, engine: Engine) -> None:
     base = one(store, 'SELECT ?x WHERE { ?x a ig:ResearchBase ; ig:code "B3" }')
     label = next(row[0] for row in store.query(f"SELECT ?l WHERE {{ <{base}> <{PREFIXES['rdfs']}label> ?l }}").rows)
-    found = records(run(prepare(parse_query("labelled", FREE_TEXT_QUERY), {"text": str(label)}, engine), engine))
+    found = run_plain(prepare(parse_query("labelled", FREE_TEXT_QUERY), {"text": str(label)}, engine), engine)[1]
     assert {"resource": str(base)} in found
 
 
@@ -434,7 +434,7 @@ def test_a_parameter_left_out_takes_the_default_of_its_header(
 def test_an_optional_parameter_without_default_leaves_its_filter_off(engine: Engine) -> None:
     prepared = prepare(LIBRARY["projects"], {}, engine)
     assert prepared.values == {}
-    rows = records(run(prepared, engine))
+    rows = run_plain(prepared, engine)[1]
     assert len({row["component_code"] for row in rows}) > 1
     assert len({row["start_year"] for row in rows}) > 1
 
