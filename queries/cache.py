@@ -12,11 +12,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-from innograph.queries.running import Engine
+from innograph.queries.running import SPARQL_JSON, Engine, plain_rows
+
+T = TypeVar("T")
+PlainAnswer = tuple[list[str], list[dict[str, Any]]]
 
 MAX_ENTRIES = 256
-MAX_BYTES = 64 << 20
+MAX_BYTES = 64 << 20  # counted as the size of the SPARQL JSON answer, for parsed rows too
 
 
 class ResultCache:
@@ -25,7 +29,7 @@ class ResultCache:
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str, str], tuple[Any, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -34,31 +38,43 @@ class ResultCache:
         """`engine` with its answers cached under the data version that `version` reports."""
 
         def cached(sparql: str, media_type: str) -> bytes:
-            current = version()
-            if current is None:  # a store that cannot say when its data changes is never cached
-                return engine(sparql, media_type)
-            key = (current, sparql, media_type)
-            with self._lock:
-                body = self._entries.get(key)
-                if body is not None:
-                    self._entries.move_to_end(key)
-                    self.hits += 1
-                    return body
-                self.misses += 1
-            body = engine(sparql, media_type)
-            self._keep(key, body)
-            return body
+            def compute() -> tuple[bytes, int]:
+                body = engine(sparql, media_type)
+                return body, len(body)
+
+            return self._remember(version(), sparql, media_type, compute)
 
         return cached
 
-    def _keep(self, key: tuple[str, str, str], body: bytes) -> None:
-        if len(body) > self.max_bytes // 4:  # one huge answer would push out everything else
-            return
+    def plain(self, engine: Engine, version: Callable[[], str | None]) -> Callable[[str], PlainAnswer]:
+        """Run a query for its plain rows, kept parsed, so a page of a large answer is a slice, not a parse."""
+
+        def cached(sparql: str) -> PlainAnswer:
+            def compute() -> tuple[PlainAnswer, int]:
+                body = engine(sparql, SPARQL_JSON)
+                return plain_rows(body), len(body)
+
+            return self._remember(version(), sparql, "plain rows", compute)
+
+        return cached
+
+    def _remember(self, current: str | None, sparql: str, kind: str, compute: Callable[[], tuple[T, int]]) -> T:
+        if current is None:  # a store that cannot say when its data changes is never cached
+            return compute()[0]
+        key = (current, sparql, kind)
         with self._lock:
             if key in self._entries:
-                return
-            self._entries[key] = body
-            self._size += len(body)
-            while len(self._entries) > self.max_entries or self._size > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._size -= len(dropped)
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return self._entries[key][0]
+            self.misses += 1
+        value, size = compute()
+        if size <= self.max_bytes // 4:  # one huge answer would push out everything else
+            with self._lock:
+                if key not in self._entries:
+                    self._entries[key] = (value, size)
+                    self._size += size
+                while len(self._entries) > self.max_entries or self._size > self.max_bytes:
+                    _, (_, dropped) = self._entries.popitem(last=False)
+                    self._size -= dropped
+        return value

@@ -19,6 +19,7 @@ from innograph.errors import InnographError
 from innograph.namespaces import PREFIXES
 
 PARAMETER_TYPES = ("iri", "string", "integer", "year", "decimal")
+RESERVED_NAMES = ("format", "page", "page_size")  # the API's own arguments
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -137,6 +138,8 @@ def _parameter(where: str, entry: Any) -> Parameter:
     name = entry["name"]
     if not VARIABLE.match(name):
         raise LibraryError(f"{where}: parameter {name!r} is not a SPARQL variable name")
+    if name in RESERVED_NAMES:
+        raise LibraryError(f"{where}: parameter {name!r} is a name the API keeps for itself")
     kind = entry.get("type")
     if kind not in PARAMETER_TYPES:
         raise LibraryError(f"{where}: parameter {name!r} has type {kind!r}; use one of {', '.join(PARAMETER_TYPES)}")

@@ -25,9 +25,19 @@ ANSWER = {
         "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
         "columns": {"type": "array", "items": {"type": "string"}},
         "rows": {"type": "array", "items": {"type": "object"}},
-        "row_count": {"type": "integer", "minimum": 0},
+        "row_count": {"type": "integer", "minimum": 0, "description": "Rows of the whole answer"},
+        "page": {"type": "integer", "minimum": 1},
+        "page_size": {"type": "integer", "minimum": 1},
+        "next": {"type": ["string", "null"], "description": "The URL of the next page, if any"},
     },
 }
+PAGING = [
+    {"name": "page", "in": "query", "required": False, "allowEmptyValue": True,
+     "description": "Page of a JSON answer, from 1", "schema": {"type": "integer", "minimum": 1, "maximum": 10**9}},
+    {"name": "page_size", "in": "query", "required": False, "allowEmptyValue": True,
+     "description": "Rows per page of a JSON answer (CSV and TSV have every row)",
+     "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1000}},
+]
 
 
 def openapi_document(library: dict[str, NamedQuery], server_url: str) -> dict[str, Any]:
@@ -67,7 +77,7 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
         "summary": query.title["en"],
         "description": f"{query.description['en']}\n\n{query.title['zh']}：{query.description['zh']}\n\n"
                        f"Question: {query.question['en']}",
-        "parameters": [*(_parameter(p) for p in query.parameters), {
+        "parameters": [*(_parameter(p) for p in query.parameters), *PAGING, {
             "name": "format", "in": "query", "required": False, "allowEmptyValue": True,
             "description": "Answer format, overriding the Accept header",
             "schema": {"type": "string", "enum": list(formats)},

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request
 
 from innograph.errors import InnographError
-from innograph.queries.cache import ResultCache
-from innograph.queries.catalogue import NamedQuery, load_library, metadata
+from innograph.queries.cache import PlainAnswer, ResultCache
+from innograph.queries.catalogue import RESERVED_NAMES, NamedQuery, load_library, metadata
 from innograph.queries.commands import plain_json
 from innograph.queries.network import NETWORK_FORMATS, render_network
 from innograph.queries.parameters import ParameterError
-from innograph.queries.running import Engine, prepare, run_plain
+from innograph.queries.running import Engine, prepare
 from innograph.service.negotiation import Offer, require
 from innograph.service.openapi import openapi_document
 
@@ -25,6 +28,8 @@ TABLES = (PLAIN_JSON, Offer("text/csv", "csv"), Offer("text/tab-separated-values
 NETWORKS = tuple(Offer(media, alias) for alias, media in NETWORK_FORMATS.items() if alias != "edges")
 EDGES = "edges"
 FORMAT_PARAMETER = "format"
+PAGE, PAGE_SIZE = "page", "page_size"
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 1000, 10000
 
 
 class QueryNotFound(InnographError):
@@ -34,11 +39,21 @@ class QueryNotFound(InnographError):
 def service_engine() -> Engine:
     """Library queries go through the same killable query process, time limit and memory cap as /sparql,
     and their answers are kept per data version (queries/cache.py)."""
+    return _cache().wrap(_executor_engine(), current_app.extensions["innograph.store"].data_version)
+
+
+def plain_answers() -> Callable[[str], PlainAnswer]:
+    """Like service_engine, for answers kept as parsed plain rows."""
+    return _cache().plain(_executor_engine(), current_app.extensions["innograph.store"].data_version)
+
+
+def _executor_engine() -> Engine:
     executor = current_app.extensions["innograph.executor"]
-    cache = current_app.extensions.setdefault("innograph.query_cache", ResultCache())
-    store = current_app.extensions["innograph.store"]
-    return cache.wrap(lambda sparql, media_type: executor.run(sparql, media_type, "text/turtle", None)[2],
-                      store.data_version)
+    return lambda sparql, media_type: executor.run(sparql, media_type, "text/turtle", None)[2]
+
+
+def _cache() -> ResultCache:
+    return current_app.extensions.setdefault("innograph.query_cache", ResultCache())
 
 
 def named_query(name: str) -> NamedQuery:
@@ -66,21 +81,49 @@ def answer(name: str) -> Response:
     alias = request.args.get(FORMAT_PARAMETER)
     offers = TABLES + (NETWORKS if query.network else ())
     media_type = EDGES if alias == EDGES and query.network else require(offers, request.headers.get("Accept"), alias)
-    given = {key: value for key, value in request.args.items() if key != FORMAT_PARAMETER}
+    given = {key: value for key, value in request.args.items() if key not in RESERVED_NAMES}
     _refuse_repeated()
+    paging = _paging()  # checked for every format, though only JSON answers come in pages
     engine = service_engine()
     prepared = prepare(query, given, engine)
     if media_type == PLAIN_JSON.media_type:
-        return _json(plain_json(name, prepared.values, *run_plain(prepared, engine)))
+        return _json(_page(name, prepared.values, *plain_answers()(prepared.sparql), *paging))
     if query.network and media_type in (EDGES, *(offer.media_type for offer in NETWORKS)):
         format_name = next((o.alias for o in NETWORKS if o.media_type == media_type), EDGES)
-        body = render_network(format_name, query.network, run_plain(prepared, engine)[1])
+        body = render_network(format_name, query.network, plain_answers()(prepared.sparql)[1])
         extension = "edges.csv" if format_name == EDGES else format_name
         return _download(body, NETWORK_FORMATS[format_name], f"{name}.{extension}")
     body = engine(prepared.sparql, media_type)
     if media_type in ("text/csv", "text/tab-separated-values"):
         return _download(body, media_type, f"{name}.{'csv' if media_type == 'text/csv' else 'tsv'}")
     return Response(body, content_type=f"{media_type}; charset=utf-8")
+
+
+def _paging() -> tuple[int, int]:
+    """The page number and size asked for."""
+    return _page_argument(PAGE, 1, 1, 10**9), _page_argument(PAGE_SIZE, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+
+
+def _page(name: str, values: dict[str, str], columns: list[str], rows: list[dict[str, Any]],
+          number: int, size: int) -> dict[str, Any]:
+    """One page of the rows, with the link to the next; CSV and TSV downloads have every row."""
+    start = (number - 1) * size
+    document = plain_json(name, values, columns, rows[start:start + size])
+    following = None
+    if start + size < len(rows):
+        arguments = {**request.args.to_dict(), PAGE: str(number + 1), PAGE_SIZE: str(size)}
+        following = f"{request.base_url}?{urlencode(arguments)}"
+    document.update(row_count=len(rows), page=number, page_size=size, next=following)
+    return document
+
+
+def _page_argument(key: str, default: int, low: int, high: int) -> int:
+    text = request.args.get(key, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        raise ParameterError(key, f"{text!r} is not a whole number from {low} to {high}")
+    return int(text)
 
 
 @blueprint.route("/api/openapi.json")

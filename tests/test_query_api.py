@@ -181,7 +181,7 @@ def test_plain_json_is_the_default(service: str) -> None:
         assert status == 200
         assert headers.get_content_type() == "application/json"
         document = json.loads(body)
-        assert set(document) == {"query", "parameters", "columns", "rows", "row_count"}
+        assert set(document) == {"query", "parameters", "columns", "rows", "row_count", "page", "page_size", "next"}
         assert document["query"] == "projects"
         assert document["columns"] == HEADERS["projects"]["columns"]
         assert document["row_count"] == len(document["rows"]) > 0
@@ -561,7 +561,7 @@ def test_openapi_has_a_path_per_query_with_every_header_parameter(openapi: dict[
         operation = openapi["paths"][f"/api/queries/{name}"]["get"]
         assert operation["summary"] == header["title"]["en"].strip()
         described = {p["name"]: p for p in operation["parameters"]}
-        assert set(described) == {p["name"] for p in params_of(name)} | {"format"}
+        assert set(described) == {p["name"] for p in params_of(name)} | {"format", "page", "page_size"}
         assert all(p["in"] == "query" for p in operation["parameters"])
         for declared in params_of(name):
             parameter = described[declared["name"]]
