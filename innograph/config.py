@@ -38,6 +38,8 @@ class Settings:
     """Seconds a query may run before it is stopped and answered with 503."""
     query_memory_mb: int = 2048
     """Address-space cap of the process that runs a worker's queries, in MiB (0: no cap)."""
+    result_row_cap: int = 100_000
+    """Most rows a SELECT on /sparql returns; a cut answer says so in a header (0: no cap)."""
     serve_from: str = "memory"
     """Where queries are answered from: an in-memory copy ("memory") or the store on disk ("disk")."""
     write_token: str = ""
@@ -66,6 +68,8 @@ def load_settings(config_file: str | Path | None = None, environ: dict[str, str]
     settings = Settings(**{name: _typed(name, value) for name, value in values.items()}).with_overrides(**overrides)
     if settings.serve_from not in ("memory", "disk"):
         raise InputError("serve_from is 'memory' or 'disk'", Position(field="serve_from"))
+    if settings.result_row_cap < 0:
+        raise InputError("result_row_cap is a number of rows, 0 for no cap", Position(field="result_row_cap"))
     if not settings.base_iri.endswith(("/", "#")):
         raise InputError("base_iri must end with '/' or '#'", Position(field="base_iri"))
     return settings

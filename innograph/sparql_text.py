@@ -84,3 +84,34 @@ def has_keyword(text: str, keyword: str) -> bool:
     """Whether `keyword` appears as a SPARQL keyword, not inside a string, IRI, comment or name."""
     wanted = keyword.upper()
     return any(t.kind == "word" and t.text.upper() == wanted for t in tokens(text))
+
+
+def with_row_limit(text: str, cap: int) -> tuple[str, bool]:
+    """A SELECT query that returns at most cap + 1 rows, and whether it could return more than `cap`.
+
+    The query's own top-level LIMIT is kept when it is within the cap and lowered otherwise; a query
+    without one gets `LIMIT cap+1`, before a trailing VALUES clause if there is one. One row over the
+    cap tells the caller that the answer was cut.
+    """
+    depth, limit, trailing_values = 0, None, None
+    previous: Token | None = None
+    for token in tokens(text):
+        if token.kind == "punct" and token.text in "{([":
+            depth += 1
+        elif token.kind == "punct" and token.text in "})]":
+            depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "VALUES":
+            trailing_values = token
+        elif depth == 0 and token.kind == "name" and previous is not None and previous.kind == "word" \
+                and previous.text.upper() == "LIMIT" and token.text.isdigit():
+            limit = token
+        if token.kind != "comment":
+            previous = token
+    if limit is not None:
+        if int(limit.text) <= cap:
+            return text, False
+        return text[:limit.start] + str(cap + 1) + text[limit.end:], True
+    clause = f"\nLIMIT {cap + 1}\n"
+    if trailing_values is not None:
+        return text[:trailing_values.start] + clause + text[trailing_values.start:], True
+    return text + clause, True

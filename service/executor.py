@@ -16,7 +16,8 @@ from typing import Any
 
 from innograph.errors import InnographError, QueryError
 from innograph.service.metrics import QUERY_TIMEOUTS
-from innograph.store import QueryDataset, open_reader
+from innograph.store import QueryDataset, Reader, open_reader
+from innograph.store.rdfio import cut_results
 
 
 class QueryTimeout(InnographError):
@@ -34,15 +35,40 @@ def _serve_queries(connection: Connection, store_path: str, memory_bytes: int, i
     store = open_reader(store_path, in_memory)
     while True:
         try:
-            sparql, results_type, graph_type, dataset = connection.recv()
+            sparql, results_type, graph_type, dataset, row_cap = connection.recv()
         except EOFError:
             return
         try:
-            connection.send(("ok", *store.serialized_query(sparql, None, results_type, graph_type, dataset)))
+            connection.send(("ok", *_answer(store, sparql, results_type, graph_type, dataset, row_cap)))
         except InnographError as error:
             connection.send(("error", error.status, error.message))
         except MemoryError:
             connection.send(("error", 503, "the query needed more memory than a query may use"))
+
+
+def _answer(store: Reader, sparql: str, results_type: str, graph_type: str, dataset: QueryDataset | None,
+            row_cap: int) -> tuple[str, str, bytes, bool]:
+    """(kind, media type, body, whether the rows were cut at `row_cap`) of a query.
+
+    A capped query asks for one row more than the cap (innograph.sparql_text.with_row_limit). Only
+    when the answer may hold that extra row is it asked again as JSON, counted and cut: pyoxigraph
+    cannot write part of an answer, so the cut rows are written from the JSON.
+    """
+    kind, media_type, body = store.serialized_query(sparql, None, results_type, graph_type, dataset)
+    if not row_cap or kind != "select" or _rows_at_most(body, media_type) <= row_cap:
+        return kind, media_type, body, False
+    _, _, whole = store.serialized_query(sparql, None, "application/sparql-results+json", graph_type, dataset)
+    cut = cut_results(whole, media_type, row_cap)
+    return kind, media_type, body if cut is None else cut, cut is not None
+
+
+def _rows_at_most(body: bytes, media_type: str) -> int:
+    """A cheap upper bound of the rows in a results document: each row has one of these marks, or more."""
+    if media_type == "application/sparql-results+xml":
+        return body.count(b"<result>")
+    if media_type in ("text/csv", "text/tab-separated-values"):
+        return body.count(b"\n")
+    return body.count(b"{")
 
 
 class QueryExecutor:
@@ -58,14 +84,16 @@ class QueryExecutor:
         self._connection: Connection | None = None
 
     def run(self, sparql: str, results_type: str, graph_type: str,
-            dataset: QueryDataset | None) -> tuple[str, str, bytes]:
-        """(kind, media type, body) of the query, or QueryTimeout / QueryWorkerFailed / QueryError."""
+            dataset: QueryDataset | None, row_cap: int = 0) -> tuple[str, str, bytes, bool]:
+        """(kind, media type, body, whether rows were cut) of the query, or QueryTimeout / QueryWorkerFailed /
+        QueryError; `row_cap` > 0 says the text asks for at most row_cap + 1 rows (see _answer)."""
+        request = (sparql, results_type, graph_type, dataset, row_cap)
         with self._lock:
             try:
-                self._ensure_child().send((sparql, results_type, graph_type, dataset))
+                self._ensure_child().send(request)
             except OSError:  # the child died since the last query: start another and try once more
                 self._stop_child()
-                self._ensure_child().send((sparql, results_type, graph_type, dataset))
+                self._ensure_child().send(request)
             connection = self._ensure_child()
             if not connection.poll(self.timeout):
                 self._stop_child()
@@ -80,7 +108,7 @@ class QueryExecutor:
             error = QueryError(reply[2])
             error.status = reply[1]
             raise error
-        return reply[1], reply[2], reply[3]
+        return reply[1], reply[2], reply[3], reply[4]
 
     def _ensure_child(self) -> Connection:
         if self._process is None or not self._process.is_alive():

@@ -48,6 +48,7 @@ def plain_answers() -> Callable[[str], PlainAnswer]:
 
 
 def _executor_engine() -> Engine:
+    """The query process without a row cap: library answers are whole, and JSON ones come in pages."""
     executor = current_app.extensions["innograph.executor"]
     return lambda sparql, media_type: executor.run(sparql, media_type, "text/turtle", None)[2]
 

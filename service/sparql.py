@@ -11,6 +11,7 @@ from innograph.service.description import service_description
 from innograph.service.errors import NotAcceptable, UnsupportedMediaType
 from innograph.service.guard import inspect_query, inspect_update
 from innograph.service.negotiation import GRAPHS, RESULTS, choose, require
+from innograph.sparql_text import with_row_limit
 from innograph.store import QueryDataset, Store
 
 blueprint = Blueprint("sparql", __name__)
@@ -18,6 +19,8 @@ blueprint = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
+ROWS_CUT_HEADER = "Innograph-Rows-Cut"
+"""Present when the answer was cut at the row cap; its value is the cap (README: result_row_cap)."""
 
 
 def get_store() -> Store:
@@ -30,6 +33,7 @@ def vary_and_cors(response: Response) -> Response:
     """Every answer depends on Accept, and browser tools of other agencies may read it."""
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = ROWS_CUT_HEADER
     return response
 
 
@@ -113,14 +117,21 @@ def _answer(query: str, dataset: QueryDataset | None) -> Response:
     if results_type is None and graph_type is None:
         require(RESULTS + GRAPHS, accept, alias)
     executor = current_app.extensions["innograph.executor"]
-    kind, media_type, body = executor.run(query, results_type or RESULTS[0].media_type,
-                                          graph_type or GRAPHS[0].media_type, dataset)
+    row_cap = current_app.config["INNOGRAPH"].result_row_cap
+    capped = False
+    if kind == "select" and row_cap > 0:
+        query, capped = with_row_limit(query, row_cap)
+    kind, media_type, body, cut = executor.run(query, results_type or RESULTS[0].media_type,
+                                               graph_type or GRAPHS[0].media_type, dataset, row_cap if capped else 0)
     if (kind == "graph" and graph_type is None) or (kind != "graph" and results_type is None):
         offers = GRAPHS if kind == "graph" else RESULTS
         available = ", ".join(o.media_type for o in offers)
         raise NotAcceptable(f"none of the requested formats fits this {'graph' if kind == 'graph' else 'result'}; "
                             f"available: {available}")
-    return Response(body, content_type=f"{media_type}; charset=utf-8")
+    response = Response(body, content_type=f"{media_type}; charset=utf-8")
+    if cut:
+        response.headers[ROWS_CUT_HEADER] = str(row_cap)
+    return response
 
 
 def _update(text: str) -> Response:

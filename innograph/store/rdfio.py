@@ -6,6 +6,7 @@ store package sees rdflib terms and plain bytes.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -191,3 +192,17 @@ class GraphBuilder:
     def build(self) -> ParsedRdf:
         """The triples without duplicates, in the order first added."""
         return ParsedRdf(list(dict.fromkeys(self.quads)), self.source)
+
+
+def cut_results(body: bytes, media_type: str, rows: int) -> bytes | None:
+    """SPARQL JSON results cut to their first `rows` solutions, written by pyoxigraph in `media_type`;
+    None if there are no more than `rows`."""
+    document = json.loads(body)
+    if len(document["results"]["bindings"]) <= rows:
+        return None
+    document["results"]["bindings"] = document["results"]["bindings"][:rows]
+    shortened = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    if media_type == "application/sparql-results+json":
+        return shortened
+    solutions = ox.parse_query_results(shortened, format=ox.QueryResultsFormat.JSON)
+    return solutions.serialize(format=ox.QueryResultsFormat.from_media_type(media_type))
