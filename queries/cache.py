@@ -20,7 +20,7 @@ T = TypeVar("T")
 PlainAnswer = tuple[list[str], list[dict[str, Any]]]
 
 MAX_ENTRIES = 256
-MAX_BYTES = 64 << 20  # counted as the size of the SPARQL JSON answer, for parsed rows too
+MAX_BYTES = 128 << 20  # counted as the size of the SPARQL JSON answer, for parsed rows too
 
 
 class ResultCache:
@@ -69,7 +69,7 @@ class ResultCache:
                 return self._entries[key][0]
             self.misses += 1
         value, size = compute()
-        if size <= self.max_bytes // 4:  # one huge answer would push out everything else
+        if size <= self.max_bytes // 2:  # one huge answer would push out everything else
             with self._lock:
                 if key not in self._entries:
                     self._entries[key] = (value, size)

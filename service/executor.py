@@ -68,7 +68,7 @@ def _rows_at_most(body: bytes, media_type: str) -> int:
         return body.count(b"<result>")
     if media_type in ("text/csv", "text/tab-separated-values"):
         return body.count(b"\n")
-    return body.count(b"{")
+    return body.count(b"}}") + body.count(b"{}")  # a row ends its last value and itself, or is empty
 
 
 class QueryExecutor:
