@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
 
 import click
 
@@ -12,7 +11,7 @@ from innograph.config import Settings
 from innograph.formats import RESULT_MEDIA_TYPES, table
 from innograph.queries.catalogue import load_library, metadata
 from innograph.queries.network import NETWORK_FORMATS, render_network
-from innograph.queries.running import Engine, prepare, run, run_plain
+from innograph.queries.running import Engine, plain_json, prepare, run, run_plain
 from innograph.store import open_reader
 
 RUN_FORMATS = ["table", "csv", "tsv", "json", "sparql-json", "xml", *NETWORK_FORMATS]
@@ -78,7 +77,3 @@ def run_query(settings: Settings, name: str, params: tuple[str, ...], output: st
         assert query.network is not None
         sys.stdout.buffer.write(render_network(output, query.network, rows))
 
-
-def plain_json(name: str, values: dict[str, str], columns: list[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The JSON answer of a named query: what was asked, the columns and the rows as objects."""
-    return {"query": name, "parameters": values, "columns": columns, "rows": rows, "row_count": len(rows)}

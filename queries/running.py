@@ -171,3 +171,8 @@ def _plain(value: dict[str, str] | None) -> Any:
         return kind(value["value"])
     except ValueError:  # an ill-typed literal stays text
         return value["value"]
+
+
+def plain_json(name: str, values: dict[str, str], columns: list[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON answer of a named query: what was asked, the columns and the rows as objects."""
+    return {"query": name, "parameters": values, "columns": columns, "rows": rows, "row_count": len(rows)}

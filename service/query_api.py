@@ -12,10 +12,9 @@ from flask import Blueprint, Response, current_app, request
 from innograph.errors import InnographError
 from innograph.queries.cache import PlainAnswer, ResultCache
 from innograph.queries.catalogue import RESERVED_NAMES, NamedQuery, load_library, metadata
-from innograph.queries.commands import plain_json
 from innograph.queries.network import NETWORK_FORMATS, render_network
 from innograph.queries.parameters import ParameterError
-from innograph.queries.running import Engine, prepare
+from innograph.queries.running import Engine, plain_json, prepare
 from innograph.service.negotiation import Offer, require
 from innograph.service.openapi import openapi_document
 
