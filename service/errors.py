@@ -39,7 +39,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
-        return _render(error.code or 500, type(error).__name__, error.description or error.name)
+        response = _render(error.code or 500, type(error).__name__, error.description or error.name)
+        for name, value in error.get_headers():  # such as Allow on a 405, which HTTP requires
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:

@@ -35,11 +35,11 @@ def _serve_queries(connection: Connection, store_path: str, memory_bytes: int, i
     store = open_reader(store_path, in_memory)
     while True:
         try:
-            sparql, results_type, graph_type, dataset, row_cap = connection.recv()
+            sparql, results_type, graph_type, dataset, row_cap, base_iri = connection.recv()
         except EOFError:
             return
         try:
-            connection.send(("ok", *_answer(store, sparql, results_type, graph_type, dataset, row_cap)))
+            connection.send(("ok", *_answer(store, sparql, results_type, graph_type, dataset, row_cap, base_iri)))
         except InnographError as error:
             connection.send(("error", error.status, error.message))
         except MemoryError:
@@ -47,17 +47,18 @@ def _serve_queries(connection: Connection, store_path: str, memory_bytes: int, i
 
 
 def _answer(store: Reader, sparql: str, results_type: str, graph_type: str, dataset: QueryDataset | None,
-            row_cap: int) -> tuple[str, str, bytes, bool]:
+            row_cap: int, base_iri: str | None) -> tuple[str, str, bytes, bool]:
     """(kind, media type, body, whether the rows were cut at `row_cap`) of a query.
 
     A capped query asks for one row more than the cap (innograph.sparql_text.with_row_limit). Only
     when the answer may hold that extra row is it asked again as JSON, counted and cut: pyoxigraph
     cannot write part of an answer, so the cut rows are written from the JSON.
     """
-    kind, media_type, body = store.serialized_query(sparql, None, results_type, graph_type, dataset)
+    kind, media_type, body = store.serialized_query(sparql, None, results_type, graph_type, dataset, base_iri)
     if not row_cap or kind != "select" or _rows_at_most(body, media_type) <= row_cap:
         return kind, media_type, body, False
-    _, _, whole = store.serialized_query(sparql, None, "application/sparql-results+json", graph_type, dataset)
+    _, _, whole = store.serialized_query(sparql, None, "application/sparql-results+json", graph_type, dataset,
+                                         base_iri)
     cut = cut_results(whole, media_type, row_cap)
     return kind, media_type, body if cut is None else cut, cut is not None
 
@@ -83,11 +84,11 @@ class QueryExecutor:
         self._process: Any = None
         self._connection: Connection | None = None
 
-    def run(self, sparql: str, results_type: str, graph_type: str,
-            dataset: QueryDataset | None, row_cap: int = 0) -> tuple[str, str, bytes, bool]:
+    def run(self, sparql: str, results_type: str, graph_type: str, dataset: QueryDataset | None,
+            row_cap: int = 0, base_iri: str | None = None) -> tuple[str, str, bytes, bool]:
         """(kind, media type, body, whether rows were cut) of the query, or QueryTimeout / QueryWorkerFailed /
         QueryError; `row_cap` > 0 says the text asks for at most row_cap + 1 rows (see _answer)."""
-        request = (sparql, results_type, graph_type, dataset, row_cap)
+        request = (sparql, results_type, graph_type, dataset, row_cap, base_iri)
         with self._lock:
             try:
                 self._ensure_child().send(request)

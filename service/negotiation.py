@@ -41,7 +41,10 @@ def choose(offers: tuple[Offer, ...], accept: str | None, format_alias: str | No
         return next((offer.media_type for offer in offers if offer.named(wanted)), None)
     if not accept or not accept.strip():
         return offers[0].media_type
-    parsed = parse_accept_header(accept, MIMEAccept)
+    # Werkzeug matches `text/turtle; charset=utf-8` only to an offer with the same parameters; we
+    # write UTF-8 always, so media-type parameters other than q do not change the choice.
+    parsed = MIMEAccept((value.split(";", 1)[0].strip(), quality)
+                        for value, quality in parse_accept_header(accept, MIMEAccept))
     return parsed.best_match([offer.media_type for offer in offers])
 
 

@@ -13,6 +13,7 @@ from innograph.service.guard import inspect_query, inspect_update
 from innograph.service.negotiation import GRAPHS, RESULTS, choose, require
 from innograph.sparql_text import with_row_limit
 from innograph.store import QueryDataset, Store
+from innograph.store.rdfio import is_valid_iri
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -122,7 +123,8 @@ def _answer(query: str, dataset: QueryDataset | None) -> Response:
     if kind == "select" and row_cap > 0:
         query, capped = with_row_limit(query, row_cap)
     kind, media_type, body, cut = executor.run(query, results_type or RESULTS[0].media_type,
-                                               graph_type or GRAPHS[0].media_type, dataset, row_cap if capped else 0)
+                                               graph_type or GRAPHS[0].media_type, dataset, row_cap if capped else 0,
+                                               _base_iri())
     if (kind == "graph" and graph_type is None) or (kind != "graph" and results_type is None):
         offers = GRAPHS if kind == "graph" else RESULTS
         available = ", ".join(o.media_type for o in offers)
@@ -140,9 +142,16 @@ def _update(text: str) -> Response:
     require_write_token(request, settings)
     inspect_update(text, settings)
     with get_store().transaction() as writer:
-        writer.update(text)
+        writer.update(text, base_iri=_base_iri())
         refresh_entailments(writer, settings.graphs)
     return Response(status=204)
+
+
+def _base_iri() -> str | None:
+    """The base of relative IRIs in a request without BASE: the endpoint's own address, as the protocol
+    suggests; None if the address the client used (its Host header) is not a usable IRI."""
+    url = request.base_url
+    return url if is_valid_iri(url) else None
 
 
 def _description() -> Response:

@@ -118,6 +118,8 @@ def test_describe_works_through_sparqlwrapper(endpoint: str) -> None:
     ("application/ld+json", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "application/ld+json"),
     ("application/n-triples, text/turtle;q=0.1", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1",
      "application/n-triples"),
+    ("text/csv; charset=utf-8", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "text/csv"),
+    ("text/turtle;charset=UTF-8;q=0.9", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "text/turtle"),
     ("image/png", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", 406),
     ("text/turtle", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", 406),
     ("application/sparql-results+json", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", 406),
@@ -226,13 +228,14 @@ def test_a_direct_post_in_another_encoding_than_utf8_is_refused(endpoint: str) -
     assert status == 400 and b"UTF-8" in body
 
 
-def test_another_method_gets_405_in_the_json_shape(endpoint: str) -> None:
+def test_another_method_gets_405_in_the_json_shape_with_the_allowed_methods(endpoint: str) -> None:
     req = urllib.request.Request(endpoint, method="PUT", data=b"ASK {}")
     try:
         urllib.request.urlopen(req)
         raise AssertionError("PUT was accepted")
     except urllib.error.HTTPError as error:
         assert error.code == 405 and json.loads(error.read())["status"] == 405
+        assert {"GET", "POST"} <= {method.strip() for method in error.headers["Allow"].split(",")}
 
 
 def test_from_in_the_query_replaces_the_union_and_the_protocol_dataset_replaces_from(endpoint: str) -> None:

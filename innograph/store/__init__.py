@@ -56,12 +56,12 @@ class Reader(ABC):
         """Run a query; `bindings` are substituted as terms, never pasted into the text."""
 
     @abstractmethod
-    def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str,
-                         graph_type: str, dataset: QueryDataset | None = None) -> tuple[str, str, bytes]:
+    def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str, graph_type: str,
+                         dataset: QueryDataset | None = None, base_iri: str | None = None) -> tuple[str, str, bytes]:
         """Run a query and return (kind, media type, body): solutions and booleans in `results_type`,
         graphs in `graph_type`, both standard syntaxes named by media type. `dataset` replaces the
         default dataset (the union of all named graphs) as the protocol's default-graph-uri and
-        named-graph-uri parameters do."""
+        named-graph-uri parameters do; `base_iri` resolves relative IRIs of a query without BASE."""
 
     @abstractmethod
     def named_graphs(self) -> list[str]:
@@ -92,8 +92,8 @@ class Writer(Reader):
         """Remove a named graph and everything in it; no error if it is absent."""
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update."""
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update; `base_iri` resolves relative IRIs of an update without BASE."""
 
     @abstractmethod
     def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:

@@ -38,8 +38,8 @@ class OxigraphReader:
     def __init__(self, native: ox.Store) -> None:
         self.native = native
 
-    def _run(self, sparql: str, bindings: Bindings | None, dataset: QueryDataset | None = None
-             ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def _run(self, sparql: str, bindings: Bindings | None, dataset: QueryDataset | None = None,
+             base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         text = with_values(sparql, bindings or {})
         # The union is the default graph only when neither the request nor the query (FROM) names one.
         options: dict[str, object] = {} if has_keyword(text, "FROM") else {"use_default_graph_as_union": True}
@@ -47,7 +47,7 @@ class OxigraphReader:
             if dataset is not None:
                 options = {"default_graph": [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph(),
                            "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs]}
-            return self.native.query(text, **options)
+            return self.native.query(text, base_iri=base_iri, **options)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         except (ValueError, TypeError) as error:
@@ -64,9 +64,9 @@ class OxigraphReader:
         triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
         return Result("graph", triples=triples)
 
-    def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str,
-                         graph_type: str, dataset: QueryDataset | None = None) -> tuple[str, str, bytes]:
-        answer = self._run(sparql, bindings, dataset)
+    def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str, graph_type: str,
+                         dataset: QueryDataset | None = None, base_iri: str | None = None) -> tuple[str, str, bytes]:
+        answer = self._run(sparql, bindings, dataset, base_iri)
         if isinstance(answer, ox.QueryTriples):
             return "graph", graph_type, answer.serialize(format=ox.RdfFormat.from_media_type(graph_type))
         kind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
@@ -131,10 +131,10 @@ class OxigraphWriter(OxigraphReader, Writer):
             if store.contains_named_graph(name):
                 store.remove_graph(name)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
         for store in self._both():
             try:
-                store.update(sparql)
+                store.update(sparql, base_iri=base_iri)
             except SyntaxError as error:
                 raise QueryError(f"SPARQL syntax error: {error}") from None
 

@@ -206,3 +206,12 @@ def cut_results(body: bytes, media_type: str, rows: int) -> bytes | None:
         return shortened
     solutions = ox.parse_query_results(shortened, format=ox.QueryResultsFormat.JSON)
     return solutions.serialize(format=ox.QueryResultsFormat.from_media_type(media_type))
+
+
+def is_valid_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI that the store accepts."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
