@@ -115,3 +115,30 @@ def with_row_limit(text: str, cap: int) -> tuple[str, bool]:
     if trailing_values is not None:
         return text[:trailing_values.start] + clause + text[trailing_values.start:], True
     return text + clause, True
+
+
+def with_using(update: str, using: list[str], using_named: list[str]) -> str:
+    """The update with `USING` / `USING NAMED` clauses (already written terms) before each operation's WHERE.
+
+    This is how the protocol's using-graph-uri and using-named-graph-uri parameters become the
+    dataset of every DELETE/INSERT ... WHERE operation, since the store's update call takes no
+    dataset. `DELETE WHERE` takes no USING, and is left as it is.
+    """
+    clauses = "".join(f" USING {term}" for term in using) + "".join(f" USING NAMED {term}" for term in using_named)
+    if not clauses:
+        return update
+    depth, previous, positions = 0, None, []
+    for token in tokens(update):
+        if token.kind == "comment":
+            continue
+        if token.kind == "punct" and token.text in "{([":
+            depth += 1
+        elif token.kind == "punct" and token.text in "})]":
+            depth -= 1
+        elif (depth == 0 and token.kind == "word" and token.text.upper() == "WHERE"
+              and previous is not None and previous.text == "}"):
+            positions.append(token.start)
+        previous = token
+    for position in reversed(positions):
+        update = update[:position] + clauses.lstrip() + " " + update[position:]
+    return update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
+from rdflib import URIRef
 
 from innograph.bootstrap import refresh_entailments
 from innograph.errors import QueryError
@@ -11,9 +12,9 @@ from innograph.service.description import service_description
 from innograph.service.errors import NotAcceptable, UnsupportedMediaType
 from innograph.service.guard import inspect_query, inspect_update
 from innograph.service.negotiation import GRAPHS, RESULTS, choose, require
-from innograph.sparql_text import with_row_limit
+from innograph.sparql_text import has_keyword, with_row_limit, with_using
 from innograph.store import QueryDataset, Store
-from innograph.store.rdfio import is_valid_iri
+from innograph.store.rdfio import is_valid_iri, sparql_term
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -97,14 +98,15 @@ def _body() -> str:
         raise QueryError(f"the request body is not UTF-8: {error}") from None
 
 
+def _parameter_values(name: str) -> tuple[str, ...]:
+    """A protocol parameter's values, from the URL and, for a form, from the form."""
+    form = request.form.getlist(name) if request.method == "POST" and request.mimetype == FORM else []
+    return tuple(request.args.getlist(name) + form)
+
+
 def _dataset() -> QueryDataset | None:
-    """The protocol's dataset parameters, from the URL and, for a form, from the form."""
-
-    def values(name: str) -> tuple[str, ...]:
-        form = request.form.getlist(name) if request.method == "POST" and request.mimetype == FORM else []
-        return tuple(request.args.getlist(name) + form)
-
-    defaults, named = values("default-graph-uri"), values("named-graph-uri")
+    """The protocol's dataset parameters of a query."""
+    defaults, named = _parameter_values("default-graph-uri"), _parameter_values("named-graph-uri")
     return QueryDataset(defaults, named) if defaults or named else None
 
 
@@ -141,10 +143,25 @@ def _update(text: str) -> Response:
     settings = current_app.config["INNOGRAPH"]
     require_write_token(request, settings)
     inspect_update(text, settings)
+    text = _with_update_dataset(text)
     with get_store().transaction() as writer:
         writer.update(text, base_iri=_base_iri())
         refresh_entailments(writer, settings.graphs)
     return Response(status=204)
+
+
+def _with_update_dataset(text: str) -> str:
+    """The update with the protocol's using-graph-uri and using-named-graph-uri as USING clauses."""
+    using, using_named = _parameter_values("using-graph-uri"), _parameter_values("using-named-graph-uri")
+    if not using and not using_named:
+        return text
+    if has_keyword(text, "USING") or has_keyword(text, "WITH"):
+        raise QueryError("the update names its dataset (USING or WITH) and the request names one too "
+                         "(using-graph-uri or using-named-graph-uri): send one of the two")
+    for iri in (*using, *using_named):
+        if not is_valid_iri(iri):
+            raise QueryError(f"not an absolute IRI: {iri!r}")
+    return with_using(text, [sparql_term(URIRef(i)) for i in using], [sparql_term(URIRef(i)) for i in using_named])
 
 
 def _base_iri() -> str | None:

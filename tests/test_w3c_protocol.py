@@ -17,9 +17,6 @@ Adaptations, each the smallest the service needs:
   refuses updates without it (README, "SPARQL service"), and without it the `bad_update_*`
   cases would get their 4xx for the wrong reason (401). Those cases therefore also require the
   refusal not to be 401/403/404, to be the service's JSON error, and to leave the store as it was.
-
-A case the service cannot pass is marked `xfail(strict=True)` and raises `ServerGap` at the
-exact request where the service falls short, so a failure anywhere else is still a failure.
 """
 
 from __future__ import annotations
@@ -112,14 +109,6 @@ class Answer:
 
     def __post_init__(self) -> None:
         self.media_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-
-
-class ServerGap(AssertionError):
-    """The service fell short of the protocol at the request a strict xfail names."""
-
-
-def known_gap(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, raises=ServerGap, reason=reason)
 
 
 def _status_ranges(graph: Graph, response: Node) -> tuple[range, ...]:
@@ -248,27 +237,17 @@ def check(step: Step, answer: Answer) -> None:
         assert boolean_of(answer) is step.expected_boolean, answer.body
 
 
-def run_case(base: str, name: str, gap_at: int | None = None) -> list[Answer]:
-    """Load the case's data, send its requests in order and check each response.
-
-    `gap_at` is the index of the request where a known gap of the service shows: a failed check
-    there raises ServerGap (what the case's strict xfail expects); anywhere else, AssertionError.
-    """
+def run_case(base: str, name: str) -> list[Answer]:
+    """Load the case's data, send its requests in order and check each response."""
     case = MANIFEST[name]
     if case.graph_data:
         load_graphs(base, {graph: (W3C / file).read_bytes() for file, graph in case.graph_data})
     is_update_case = name.startswith(("update_", "bad_update_")) or name == "bad_multiple_updates"
     answers = []
-    for index, step in enumerate(case.steps):
+    for step in case.steps:
         answer = perform(base, step, WRITE_TOKEN if is_update_case and carries_update(step) else None)
-        try:
-            check(step, answer)
-        except AssertionError as error:
-            if index == gap_at:
-                raise ServerGap(str(error)) from error
-            raise
+        check(step, answer)
         answers.append(answer)
-    assert gap_at is None or gap_at < len(case.steps)
     return answers
 
 
@@ -329,12 +308,12 @@ def shared_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-def refused_and_unchanged(base: str, store: Store, name: str, gap_at: int | None = None) -> None:
+def refused_and_unchanged(base: str, store: Store, name: str) -> None:
     """A bad_* case: the manifest's 4xx, for the protocol's reason (not the token, not a wrong path),
     as the service's JSON error, and nothing written (innograph's own graphs would show a CLEAR)."""
     sizes, before = select(base, GRAPH_SIZES), dump(store)
     assert sizes, "the store holds innograph's own graphs"
-    (answer,) = run_case(base, name, gap_at)
+    (answer,) = run_case(base, name)
     assert answer.status not in (401, 403, 404), (answer.status, answer.body)
     error = json.loads(answer.body)
     assert set(error) == {"error", "status", "message"} and error["status"] == answer.status, error
@@ -443,36 +422,28 @@ def test_query_post_direct(shared_service) -> None:
 NO_USING = "innograph ignores the update parameters using-graph-uri and using-named-graph-uri; "
 
 
-@known_gap(NO_USING + "the WHERE is matched against the store's own default graph, empty after CLEAR ALL (the "
-                      "data is in a named graph), so nothing is inserted and the ASK of request 2 is false")
 def test_update_dataset_default_graph(service) -> None:
     """update with protocol-specified default graph"""
     base, _ = service
-    run_case(base, "update_dataset_default_graph", gap_at=1)
+    run_case(base, "update_dataset_default_graph")
 
 
-@known_gap(NO_USING + "the WHERE is matched against the store's own default graph, empty after DROP ALL (the "
-                      "data is in named graphs), so nothing is inserted and the ASK of request 2 is false")
 def test_update_dataset_default_graphs(service) -> None:
     """update with protocol-specified default graphs"""
     base, _ = service
-    run_case(base, "update_dataset_default_graphs", gap_at=1)
+    run_case(base, "update_dataset_default_graphs")
 
 
-@known_gap(NO_USING + "GRAPH ?g ranges over every named graph, so data3.rdf is inserted too and the FILTER NOT "
-                      "EXISTS of the ASK of request 2 is false")
 def test_update_dataset_named_graphs(service) -> None:
     """update with protocol-specified named graphs"""
     base, _ = service
-    run_case(base, "update_dataset_named_graphs", gap_at=1)
+    run_case(base, "update_dataset_named_graphs")
 
 
-@known_gap(NO_USING + "data1.rdf is not the default graph (no \"default\" triple is inserted) and GRAPH ?g ranges "
-                      "over every named graph (data1 and data3 are inserted too), so the ASK of request 2 is false")
 def test_update_dataset_full(service) -> None:
     """update with protocol-specified dataset (both named and default graphs)"""
     base, _ = service
-    run_case(base, "update_dataset_full", gap_at=1)
+    run_case(base, "update_dataset_full")
 
 
 def cleared_everything(base: str, name: str) -> None:
@@ -583,13 +554,10 @@ def test_bad_update_syntax(shared_service) -> None:
     refused_and_unchanged(base, store, "bad_update_syntax")
 
 
-@known_gap(NO_USING + "it cannot see that using-named-graph-uri conflicts with the update's WITH clause, so "
-                      "it runs the update and answers 204 instead of a 4xx")
 def test_bad_update_dataset_conflict(service) -> None:
     """invoke update with both using-graph-uri/using-named-graph-uri parameter and USING/WITH clause"""
-    # A fresh store of its own: today the service runs this update (see the xfail).
     base, store = service
-    refused_and_unchanged(base, store, "bad_update_dataset_conflict", gap_at=0)
+    refused_and_unchanged(base, store, "bad_update_dataset_conflict")
 
 
 # Each case has its test, and each test's docstring is the case's own mf:name.
