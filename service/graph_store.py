@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, Response, current_app, request
 
 from innograph.bootstrap import refresh_entailments
@@ -24,17 +26,23 @@ def _store() -> Store:
     return current_app.extensions["innograph.store"]
 
 
-def _target() -> str | None:
-    """The graph IRI named by `graph=`, or None for `default`; exactly one of the two."""
+def _target(direct: str | None) -> str | None:
+    """The graph IRI: the request's own URL under /rdf-graph-store/ (direct identification), or the one
+    named by `graph=`, or None for `default` (indirect); exactly one of these."""
     graph, default = request.args.getlist("graph"), "default" in request.args
+    if direct is not None:
+        if graph or default:
+            raise QueryError("a graph addressed by its own URL takes neither ?graph= nor ?default")
+        return request.base_url
     if len(graph) + int(default) != 1:
         raise QueryError("name exactly one graph: ?graph=IRI or ?default")
     return graph[0] if graph else None
 
 
 @blueprint.route("/rdf-graph-store", methods=["GET", "HEAD"])
-def read() -> Response:
-    graph = _target()
+@blueprint.route("/rdf-graph-store/<path:direct>", methods=["GET", "HEAD"])
+def read(direct: str | None = None) -> Response:
+    graph = _target(direct)
     media_type = require(GRAPHS, request.headers.get("Accept"), request.args.get("format"))
     store = _store()
     if graph is None:
@@ -50,10 +58,13 @@ def read() -> Response:
 
 
 @blueprint.route("/rdf-graph-store", methods=["PUT", "POST", "DELETE"])
-def write() -> Response:
+@blueprint.route("/rdf-graph-store/<path:direct>", methods=["PUT", "POST", "DELETE"])
+def write(direct: str | None = None) -> Response:
     settings = current_app.config["INNOGRAPH"]
     require_write_token(request, settings)
-    graph = _target()
+    if direct is None and request.method == "POST" and not request.args:
+        return _create()
+    graph = _target(direct)
     if graph is None:
         raise Forbidden("the default graph is not written through the graph store; name a graph")
     if settings.graphs.is_managed(graph):
@@ -62,23 +73,48 @@ def write() -> Response:
     existed = graph in store.named_graphs()
     if request.method == "DELETE" and not existed:
         raise GraphNotFound(f"no graph {graph} in the store")
-    content = None if request.method == "DELETE" else _body(graph)
+    contents = [] if request.method == "DELETE" else _contents(graph)
     with store.transaction() as writer:
-        if content is None:
+        if request.method == "DELETE":
             writer.drop_graph(graph)
         elif request.method == "PUT":
-            writer.replace_graph(graph, content)
+            writer.replace_graph(graph, contents[0])
         else:
-            writer.add_to_graph(graph, content)
+            for content in contents:
+                writer.add_to_graph(graph, content)
         refresh_entailments(writer, settings.graphs)
-    return Response(status=201 if content is not None and not existed else 204)
+    return Response(status=201 if request.method != "DELETE" and not existed else 204)
 
 
-def _body(graph: str) -> ParsedRdf:
-    """The request body parsed in the syntax its Content-Type names; 400 with line and column if broken."""
-    media_type = (request.mimetype or "").lower()
+def _create() -> Response:
+    """A POST to the graph store itself: the body becomes a new graph, named by a URL of this service."""
+    graph = f"{request.url_root}rdf-graph-store/{uuid.uuid4()}"
+    contents = _contents(graph)
+    with _store().transaction() as writer:
+        for content in contents:
+            writer.add_to_graph(graph, content)
+        refresh_entailments(writer, current_app.config["INNOGRAPH"].graphs)
+    response = Response(status=201)
+    response.headers["Location"] = graph
+    return response
+
+
+def _contents(graph: str) -> list[ParsedRdf]:
+    """The request body parsed in the syntax its Content-Type names, or each part of a multipart/form-data
+    POST in its own; 400 with line and column if broken."""
+    if request.method == "POST" and request.mimetype == "multipart/form-data":
+        parts = list(request.files.values())
+        if not parts:
+            raise QueryError("the multipart/form-data body has no file parts")
+        return [_parsed(part.read(), part.mimetype, f"the part {part.filename or part.name!r}", graph)
+                for part in parts]
+    return [_parsed(request.get_data(cache=False), request.mimetype, "the request body", graph)]
+
+
+def _parsed(data: bytes, media_type: str | None, source: str, graph: str) -> ParsedRdf:
+    media_type = (media_type or "").lower()
     syntax = next((s for s in SYNTAXES.values() if s.media_type == media_type), None)
     if syntax is None:
         known = ", ".join(s.media_type for s in SYNTAXES.values())
         raise UnsupportedMediaType(f"send the graph as one of {known}, not {media_type or 'no content type'}")
-    return parse_rdf(request.get_data(cache=False), syntax, source="the request body", base_iri=graph)
+    return parse_rdf(data, syntax, source=source, base_iri=graph)

@@ -268,36 +268,24 @@ def service(writable_service: tuple[str, Store]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Direct graph identification (mf:DirectGraphIdentification, an optional feature of the protocol)
 
-NO_DIRECT = ("innograph identifies graphs only indirectly (?graph=IRI or ?default): nothing is served under "
-             "/rdf-graph-store/<path>, so the first request, {method} /rdf-graph-store/person/{n}.ttl, gets 404; "
-             "the server would need a route /rdf-graph-store/<path:...> that takes the request URL itself "
-             "(http://127.0.0.1:PORT/rdf-graph-store/person/{n}.ttl) as the graph IRI for GET, HEAD, PUT, POST and "
-             "DELETE")
-
-
-@known_gap(NO_DIRECT.format(method="PUT", n=1))
 def test_put_get_repeat_direct(service) -> None:
     """PUT/GET repetition on same graph using varying graph identification  (direct graph identification)"""
-    run_case(service, "put_get_repeat_direct", gap_at=0)
+    run_case(service, "put_get_repeat_direct")
 
 
-@known_gap(NO_DIRECT.format(method="PUT", n=2))
 def test_put_delete_get_delete_direct(service) -> None:
     """PUT initialization, then DELETE/GET/DELETE (direct graph identification)"""
-    run_case(service, "put_delete_get_delete_direct", gap_at=0)
+    run_case(service, "put_delete_get_delete_direct")
 
 
-@known_gap(NO_DIRECT.format(method="POST", n=1) + "; its second POST, multipart/form-data, would then meet the "
-           "gap of post_get_post_get_indirect")
 def test_post_get_post_get_direct(service) -> None:
     """Two iterations os POST/GET, with the second using multipart/form-data (direct graph identification)"""
-    run_case(service, "post_get_post_get_direct", gap_at=0)
+    run_case(service, "post_get_post_get_direct")
 
 
-@known_gap(NO_DIRECT.format(method="PUT", n=1))
 def test_head_existing_direct(service) -> None:
     """PUT initialization, then HEAD on existing graph (direct graph identification)"""
-    run_case(service, "head_existing_direct", gap_at=0)
+    run_case(service, "head_existing_direct")
 
 
 def test_head_non_existing_direct(service) -> None:
@@ -334,22 +322,14 @@ def test_put_delete_get_delete_indirect(service) -> None:
     assert PERSON_2 not in example_graphs(service)
 
 
-@known_gap("the third request, a POST of multipart/form-data (two Turtle parts), is refused with 415 "
-           "Unsupported Media Type: the graph store reads a body only in the RDF syntax its Content-Type names. "
-           "The server would need to parse each part of a multipart/form-data body in the part's own Content-Type "
-           "and merge every part into the graph")
 def test_post_get_post_get_indirect(service) -> None:
     """Two iterations os POST/GET, with the second using multipart/form-data  (indirect graph identification)"""
-    run_case(service, "post_get_post_get_indirect", gap_at=2)
+    run_case(service, "post_get_post_get_indirect")
 
 
-@known_gap("a POST to the graph store itself (no ?graph= and no ?default) is refused with 400 ('name exactly one "
-           "graph'); the server would need to create a graph with a new IRI of its own from the body, answer 201 "
-           "Created with that IRI in Location (mf:POSTGraphCreation, an optional feature), and serve it at "
-           "?graph=<that IRI>")
 def test_post_get_new_graph(service) -> None:
     """Graph creation via POST on the GSP endpoint, then GET of the resulting graph (direct graph identification)"""
-    run_case(service, "post_get_new_graph", gap_at=0)
+    run_case(service, "post_get_new_graph")
 
 
 def test_head_existing_indirect(service) -> None:
