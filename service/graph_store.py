@@ -12,7 +12,7 @@ from innograph.service.authorization import require_write_token
 from innograph.service.errors import Forbidden, UnsupportedMediaType
 from innograph.service.negotiation import GRAPHS, require
 from innograph.store import QueryDataset, Store
-from innograph.store.rdfio import SYNTAXES, ParsedRdf, parse_rdf, syntax_for
+from innograph.store.rdfio import SYNTAXES, ParsedRdf, is_valid_iri, parse_rdf, syntax_for
 
 blueprint = Blueprint("graph_store", __name__)
 DEFAULT_GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -33,9 +33,13 @@ def _target(direct: str | None) -> str | None:
     if direct is not None:
         if graph or default:
             raise QueryError("a graph addressed by its own URL takes neither ?graph= nor ?default")
+        if not is_valid_iri(request.base_url):
+            raise QueryError(f"{request.base_url!r} cannot name a graph")
         return request.base_url
     if len(graph) + int(default) != 1:
         raise QueryError("name exactly one graph: ?graph=IRI or ?default")
+    if graph and not is_valid_iri(graph[0]):
+        raise QueryError(f"?graph= needs an absolute IRI, not {graph[0]!r}")
     return graph[0] if graph else None
 
 
