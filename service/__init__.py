@@ -20,7 +20,18 @@ MAX_REQUEST_BYTES = 1 << 20
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """The application for one store: settings from the environment unless given."""
-    from innograph.service import errors, graph_store, health, metrics, query_api, query_pages, sparql
+    from innograph.service import (
+        errors,
+        frontend,
+        graph_store,
+        health,
+        linked_data,
+        metrics,
+        pages,
+        query_api,
+        query_pages,
+        sparql,
+    )
 
     app = Flask(__name__)
     settings = settings or load_settings()
@@ -37,5 +48,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(metrics.blueprint)
     app.register_blueprint(query_api.blueprint)
     app.register_blueprint(query_pages.blueprint)
+    app.register_blueprint(linked_data.blueprint)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(frontend.blueprint)
     metrics.instrument(app)
     return app
