@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         pages,
         query_api,
         query_pages,
+        security,
         sparql,
     )
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["innograph.executor"] = QueryExecutor(
         settings.store, settings.query_timeout, settings.query_memory_mb << 20, settings.serve_from == "memory")
     errors.register_error_handlers(app)
+    security.register_security_headers(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(graph_store.blueprint)
