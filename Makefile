@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STORE ?= ./var/store
+VENDOR := service/static/vendor/.built
 
-.PHONY: run test lint system-deps clean
+.PHONY: run test lint system-deps node-deps frontend clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +21,26 @@ system-deps:
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 
-run: $(VENV)/.installed
+# Node.js and npm build the front-end packages; a bare Debian gets them here.
+node-deps:
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+
+# The pages' front-end packages (YASGUI, Cytoscape.js): `npm ci` installs exactly the locked versions from the
+# npm registry without running install scripts, and build.mjs copies only the files the pages load into
+# service/static/vendor/ (git-ignored), from where the service serves them: no CDN, nothing from another host.
+$(VENDOR): frontend/package.json frontend/package-lock.json frontend/build.mjs | node-deps
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund && node build.mjs
+
+frontend: $(VENDOR)
+
+run: $(VENV)/.installed $(VENDOR)
 	$(BIN)/innograph --store $(STORE) init
 	$(BIN)/innograph --store $(STORE) graphs | grep -q 'graph/source/demo>' || \
 		$(BIN)/innograph --store $(STORE) load --quiet data/demo
 	$(BIN)/innograph --store $(STORE) stats
 	$(BIN)/innograph --store $(STORE) serve --host 127.0.0.1 --port 5568
 
-test: $(VENV)/.installed system-deps
+test: $(VENV)/.installed system-deps $(VENDOR)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -35,4 +48,4 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var build dist *.egg-info
+	rm -rf $(VENV) var build dist *.egg-info frontend/node_modules service/static/vendor

@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         frontend,
         graph_store,
         health,
+        home,  # noqa: F401  (adds the home page to the pages blueprint)
         linked_data,
         metrics,
         pages,
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(query_api.blueprint)
     app.register_blueprint(query_pages.blueprint)
     app.register_blueprint(linked_data.blueprint)
-    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(pages.blueprint)  # with the home page of innograph.service.home
     app.register_blueprint(frontend.blueprint)
     metrics.instrument(app)
     return app
