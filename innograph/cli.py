@@ -223,6 +223,15 @@ def progress_printer() -> Callable[[str], None] | None:
     return lambda message: click.echo(f"[{time.monotonic() - started:6.1f} s] {message}", err=True)
 
 
+@main.command()
+@click.pass_obj
+def dumps(settings: Settings) -> None:
+    """Write the dumps and dataset statistics of the current data, as /dumps/ serves them."""
+    from innograph.service.dumps import build_dumps
+
+    build_dumps(open_store(settings.store), settings, click.echo)
+
+
 def _register_library_commands() -> None:
     """The query library's commands live with the library; the group is the one entry point."""
     from innograph.queries.commands import list_queries, run_query

@@ -43,6 +43,10 @@ class Settings:
     serve_from: str = "memory"
     """Where queries are answered from: an in-memory copy ("memory") or the store on disk ("disk")."""
     write_token: str = ""
+    dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
+    """IRI of the licence the DCAT catalogue and VoID state for the data."""
+    dataset_publisher: str = "innograph developers"
+    """Name of the publisher the DCAT catalogue states for the data."""
     """Bearer token that SPARQL Update requires; empty: updates are refused."""
 
     @property
