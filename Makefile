@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE ?= ./var/store
 VENDOR := service/static/vendor/.built
 
-.PHONY: run test lint system-deps node-deps frontend clean
+.PHONY: run test lint system-deps node-deps frontend screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ run: $(VENV)/.installed $(VENDOR)
 test: $(VENV)/.installed system-deps $(VENDOR)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The README's screenshots, taken in Chromium from the demo data; Chinese labels need a CJK font.
+screenshots: $(VENV)/.installed system-deps $(VENDOR)
+	@fc-list :lang=zh | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei)
+	$(BIN)/python docs/screenshots.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
