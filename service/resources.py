@@ -23,10 +23,13 @@ LABEL_PROPERTIES = (RDFS_LABEL, SKOS_PREF_LABEL)
 MAX_LINKS = 5000
 """Most inbound, and most outbound, statements read for one resource; pages show them in pages."""
 
-OUTBOUND = f"""SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ ?resource ?p ?o }} }} LIMIT {MAX_LINKS * 2}"""
-INBOUND = f"""SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p ?resource }} }} LIMIT {MAX_LINKS * 2}"""
-LABELS = """SELECT ?thing ?label WHERE { ?thing ?labelling ?label
-  VALUES ?labelling { <http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#prefLabel> }
+# The resource is written into the pattern by the RDF library (sparql_term), not joined from a VALUES
+# block: pyoxigraph does not push a VALUES binding into a GRAPH pattern, and scans every quad instead.
+OUTBOUND = "SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {resource} ?p ?o }} }} LIMIT " + str(MAX_LINKS * 2)
+INBOUND = "SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {resource} }} }} LIMIT " + str(MAX_LINKS * 2)
+LABELS = """SELECT ?thing ?label WHERE {
+  { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+  UNION { ?thing <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }
   FILTER(isLiteral(?label)) }"""
 
 
@@ -72,8 +75,9 @@ class Description:
 def describe(reader: Reader, iri: str, graphs: Graphs) -> Description | None:
     """The description of `iri`, or None when the store has no statement with it as subject or object."""
     resource = URIRef(iri)
-    outbound = _statements(reader.query(OUTBOUND, {"resource": resource}).rows, graphs.entailments, True)
-    inbound = _statements(reader.query(INBOUND, {"resource": resource}).rows, graphs.entailments, False)
+    term = sparql_term(resource)
+    outbound = _statements(reader.query(OUTBOUND.format(resource=term)).rows, graphs.entailments, True)
+    inbound = _statements(reader.query(INBOUND.format(resource=term)).rows, graphs.entailments, False)
     if not outbound and not inbound:
         return None
     description = Description(resource, outbound[:MAX_LINKS], inbound[:MAX_LINKS])
