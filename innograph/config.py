@@ -43,6 +43,8 @@ class Settings:
     serve_from: str = "memory"
     """Where queries are answered from: an in-memory copy ("memory") or the store on disk ("disk")."""
     write_token: str = ""
+    log_format: str = "text"
+    """How the service writes its log lines: "text", or "json" for one JSON object per line."""
     dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
     """IRI of the licence the DCAT catalogue and VoID state for the data."""
     dataset_publisher: str = "innograph developers"
@@ -72,6 +74,8 @@ def load_settings(config_file: str | Path | None = None, environ: dict[str, str]
     settings = Settings(**{name: _typed(name, value) for name, value in values.items()}).with_overrides(**overrides)
     if settings.serve_from not in ("memory", "disk"):
         raise InputError("serve_from is 'memory' or 'disk'", Position(field="serve_from"))
+    if settings.log_format not in ("text", "json"):
+        raise InputError("log_format is 'text' or 'json'", Position(field="log_format"))
     if settings.result_row_cap < 0:
         raise InputError("result_row_cap is a number of rows, 0 for no cap", Position(field="result_row_cap"))
     if not settings.base_iri.endswith(("/", "#")):

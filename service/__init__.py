@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         pages,
         query_api,
         query_pages,
+        request_log,
         security,
         sparql,
     )
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         settings.store, settings.query_timeout, settings.query_memory_mb << 20, settings.serve_from == "memory")
     errors.register_error_handlers(app)
     security.register_security_headers(app)
+    request_log.register_request_log(app)
+    request_log.configure_logging(settings)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(graph_store.blueprint)

@@ -37,7 +37,9 @@ def _child_exit(server: Any, worker: Any) -> None:
 
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve until interrupted; workers that die are replaced by gunicorn's arbiter."""
-    # gunicorn kills a worker silent for `timeout` seconds; queries are stopped at query_timeout first
+    # gunicorn kills a worker silent for `timeout` seconds; queries are stopped at query_timeout first.
+    # No gunicorn access log: its request line holds the query string (SPARQL text); the app logs each
+    # request itself, without it (service/request_log.py).
     InnographServer(settings, {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
-                               "timeout": int(settings.query_timeout) + 30, "accesslog": "-", "errorlog": "-",
+                               "timeout": int(settings.query_timeout) + 30, "accesslog": None, "errorlog": "-",
                                "loglevel": "info", "child_exit": _child_exit}).run()
