@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from click.testing import Result
 
 from innograph.config import Settings
 from innograph.store import open_store
+from innograph.store.rdfio import syntax_for
 
 SMALL = Path(__file__).parent / "fixtures" / "loader" / "small"
 WAIT_SECONDS = 60
@@ -57,3 +60,44 @@ def test_a_load_killed_while_writing_leaves_the_store_as_it_was(cli: Cli, settin
     assert later.exit_code == 0, later.output
     assert settings.graphs.source("small") in open_store(settings.store).named_graphs()
     assert not half_written & generation_names(store), "the killed load's generation was not cleaned up"
+
+
+def quads_without_provenance(settings: Settings) -> set[bytes]:
+    """The store's quads except the provenance graph, whose load times differ from load to load."""
+    provenance = f"<{settings.graphs.provenance}>".encode()
+    dump = open_store(settings.store).dump(syntax_for("nquads"))
+    return {line for line in dump.splitlines() if line and not line.rstrip(b" .").endswith(provenance)}
+
+
+def test_a_load_killed_at_any_of_20_points_leaves_the_old_data_or_the_new(
+        cli: Cli, settings: Settings, tmp_path: Path) -> None:
+    """Kill points spread from the loader's start-up to after its end (seeded, so CI repeats them)."""
+    portfolio = tmp_path / "portfolio"
+    assert cli("generate", "--projects", "300", "--seed", "7", str(portfolio)).exit_code == 0
+    assert cli("init").exit_code == 0
+    pristine = tmp_path / "pristine"
+    shutil.copytree(settings.store, pristine)
+    old = quads_without_provenance(settings)
+    command = [sys.executable, "-c", "from innograph.cli import main; main()", "--store", settings.store,
+               "load", "--quiet", str(portfolio)]
+    started = time.monotonic()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    whole_load = time.monotonic() - started
+    new = quads_without_provenance(settings)
+    assert new != old
+
+    chance = random.Random(5568)
+    delays = sorted(chance.uniform(0.05, 1.2 * whole_load) for _ in range(20))
+    outcomes = []
+    for delay in delays:
+        shutil.rmtree(settings.store)
+        shutil.copytree(pristine, settings.store)
+        loader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        loader.send_signal(signal.SIGKILL)
+        loader.wait(timeout=30)
+        assert open_store(settings.store).exists()
+        found = quads_without_provenance(settings)
+        assert found in (old, new), f"killed after {delay:.2f} s: the store holds neither the old nor the new data"
+        outcomes.append("new" if found == new else "old")
+    assert {"old", "new"} <= set(outcomes), f"kills at {delays} all gave {outcomes[0]}: widen the spread"
