@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+IRI = re.compile(r"<(?:[^<>\"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")  # escapes as pyoxigraph reads
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NAME_REST = re.compile(r"[^\s{}()<>\[\],;.\"'#]*")
 
@@ -82,8 +82,13 @@ def nesting_depth(text: str) -> int:
 
 def has_keyword(text: str, keyword: str) -> bool:
     """Whether `keyword` appears as a SPARQL keyword, not inside a string, IRI, comment or name."""
+    return keyword_count(text, keyword) > 0
+
+
+def keyword_count(text: str, keyword: str) -> int:
+    """How many times `keyword` appears as a SPARQL keyword, not inside a string, IRI, comment or name."""
     wanted = keyword.upper()
-    return any(t.kind == "word" and t.text.upper() == wanted for t in tokens(text))
+    return sum(1 for t in tokens(text) if t.kind == "word" and t.text.upper() == wanted)
 
 
 def with_row_limit(text: str, cap: int) -> tuple[str, bool]:

@@ -67,7 +67,7 @@ def record_provenance(writer: Writer, settings: Settings, graph: str, files: lis
         record.add((target, PROV.wasDerivedFrom, entity))
         record.add((entity, RDF.type, IG.SourceFile))
         record.add((entity, RDF.type, PROV.Entity))
-        record.add((entity, DCTERMS.title, Literal(file.name)))
+        record.add((entity, DCTERMS.title, Literal(printable_name(file.name))))
         record.add((entity, IG.sha256, Literal(file.sha256)))
         record.add((entity, IG.byteSize, Literal(file.size)))
     existing = list(writer.graph_triples([settings.graphs.provenance]))
@@ -83,3 +83,8 @@ def forget_provenance(writer: Writer, settings: Settings, graph: str) -> None:
         DELETE {{ GRAPH {prov_graph} {{ ?s ?p ?o }} }}
         WHERE {{ GRAPH {prov_graph} {{ ?s ?p ?o
                  FILTER(?s = {activity} || ?s = {target} || STRSTARTS(STR(?s), CONCAT(STR({activity}), "/"))) }} }}""")
+
+
+def printable_name(name: str) -> str:
+    """A file name as text: bytes that were not UTF-8 (held as lone surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

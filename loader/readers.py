@@ -53,7 +53,11 @@ def read_csv_files(files: Iterable[Path], mapping: Mapping, report: Report) -> P
         text = _decode(path, report)
         if text is None:
             continue
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        try:
+            records = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as error:  # a field over the csv module's limit, a NUL byte, and the like
+            report.error(str(path), "file.syntax", f"not a readable CSV file: {error}")
+            continue
         portfolio.rows[table.table] += _rows(str(path), records, table, report, first_row=1)
     return portfolio
 
@@ -72,7 +76,12 @@ def read_xlsx(path: Path, mapping: Mapping, report: Report) -> Portfolio:
             if table.source not in workbook.sheetnames:
                 continue
             sheet = workbook[table.source]
-            records = [["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            try:  # read-only workbooks parse each sheet's XML only now, row by row
+                records = [["" if v is None else _cell_text(v) for v in row]
+                           for row in sheet.iter_rows(values_only=True)]
+            except Exception as error:  # as above: a damaged sheet raises XML, zip or key errors
+                report.error(f"{path}[{table.source}]", "file.unreadable", f"the sheet cannot be read: {error}")
+                continue
             portfolio.rows[table.table] += _rows(f"{path}[{table.source}]", records, table, report, first_row=1)
     finally:
         workbook.close()
@@ -92,6 +101,9 @@ def read_json(path: Path, mapping: Mapping, report: Report) -> Portfolio:
     except json.JSONDecodeError as error:
         report.error(str(path), "file.syntax", f"invalid JSON at line {error.lineno}, column {error.colno}: "
                                                f"{error.msg}", row=error.lineno)
+        return portfolio
+    except (RecursionError, ValueError) as error:  # nesting too deep; an integer of over 4,300 digits
+        report.error(str(path), "file.syntax", f"JSON the loader cannot read: {error or 'nested too deeply'}")
         return portfolio
     if not isinstance(document, dict):
         report.error(str(path), "file.structure", "a JSON portfolio is an object whose keys name the tables")
@@ -128,8 +140,11 @@ def _column_at(data: bytes, offset: int) -> str | None:
     line_start = data.rfind(b"\n", 0, offset) + 1
     prefix = data[line_start:offset].decode("utf-8", errors="replace")
     header = data[:data.find(b"\n")].decode("utf-8-sig", errors="replace") if b"\n" in data else ""
-    fields = next(csv.reader([prefix + "x"]), [])
-    names = next(csv.reader([header]), [])
+    try:
+        fields = next(csv.reader([prefix + "x"]), [])
+        names = next(csv.reader([header]), [])
+    except csv.Error:  # lines that end in a lone carriage return, for one: no column can be named
+        return None
     return names[len(fields) - 1] if 0 < len(fields) <= len(names) else None
 
 

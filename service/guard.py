@@ -18,7 +18,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from innograph.config import Settings
 from innograph.errors import QueryError
-from innograph.sparql_text import has_keyword, nesting_depth
+from innograph.sparql_text import has_keyword, keyword_count, nesting_depth
 
 FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph", "DescribeQuery": "graph"}
 
@@ -53,13 +53,22 @@ def _checked(text: str, settings: Settings, parse: Callable[[str], tuple[object,
             if has_keyword(text, keyword):
                 raise QueryError(f"{keyword} is refused in a request that cannot be checked")
         return None
+    services = 0
     for pattern in _nodes(tree):
         if pattern.name == "ServiceGraphPattern":
+            services += 1
             endpoint = pattern.get("term")
             if isinstance(endpoint, Variable):
                 raise QueryError("SERVICE with a variable endpoint is refused")
             if not isinstance(endpoint, URIRef) or str(endpoint) not in settings.service_allowlist:
                 raise QueryError(f"SERVICE <{endpoint}> is refused: the endpoint is not on the allowlist")
+    # rdflib decodes \u escapes in the whole text before parsing, pyoxigraph only inside strings and
+    # IRIs: an escaped quote can make rdflib read as a string what pyoxigraph runs. So every SERVICE
+    # and LOAD that the engine's own reading (our lexer) finds must also be one the parse tree has.
+    loads = sum(1 for node in _nodes(tree) if node.name == "Load")
+    for keyword, checked in (("SERVICE", services), ("LOAD", loads)):
+        if keyword in unverifiable and keyword_count(text, keyword) > checked:
+            raise QueryError(f"{keyword} is refused where the request's escapes hide it from the check")
     return tree
 
 

@@ -52,6 +52,8 @@ class OxigraphReader:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         except (ValueError, TypeError) as error:
             raise QueryError(str(error)) from None
+        except RuntimeError as error:  # pyoxigraph's evaluation errors, such as a function it does not know
+            raise QueryError(f"the query cannot be evaluated: {error}") from None
 
     def query(self, sparql: str, bindings: Bindings | None = None) -> Result:
         answer = self._run(sparql, bindings)

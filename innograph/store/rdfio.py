@@ -90,6 +90,9 @@ def parse_rdf(data: bytes, syntax: Syntax, *, source: str, base_iri: str | None 
         raise InputError(_syntax_message(error), position) from None
     except ValueError as error:
         raise InputError(str(error), Position(file=source)) from None
+    if any(isinstance(term, ox.Triple) for quad in quads for term in (quad.subject, quad.object)):
+        raise InputError("RDF 1.2 triple terms (<<( ... )>>) are not supported; innograph stores RDF 1.1",
+                         Position(file=source))
     return ParsedRdf(quads, source)
 
 
