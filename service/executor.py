@@ -89,7 +89,12 @@ class QueryExecutor:
         """(kind, media type, body, whether rows were cut) of the query, or QueryTimeout / QueryWorkerFailed /
         QueryError; `row_cap` > 0 says the text asks for at most row_cap + 1 rows (see _answer)."""
         request = (sparql, results_type, graph_type, dataset, row_cap, base_iri)
-        with self._lock:
+        # One query at a time per process; a request that cannot get the process within the time limit
+        # is told so, rather than waiting behind every query queued before it.
+        if not self._lock.acquire(timeout=self.timeout):
+            raise QueryTimeout(f"the query was stopped at the time limit of {self.timeout:g} s, waiting for this "
+                               "worker's query process, which other queries kept busy; try again")
+        try:
             try:
                 self._ensure_child().send(request)
             except OSError:  # the child died since the last query: start another and try once more
@@ -105,6 +110,8 @@ class QueryExecutor:
             except (EOFError, OSError):
                 self._stop_child()
                 raise QueryWorkerFailed("the query process died while answering; it has been replaced") from None
+        finally:
+            self._lock.release()
         if reply[0] == "error":
             error = QueryError(reply[2])
             error.status = reply[1]

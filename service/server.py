@@ -28,6 +28,9 @@ class InnographServer(BaseApplication):
         return create_app(self.settings)
 
 
+THREADS_PER_WORKER = 4
+
+
 def _child_exit(server: Any, worker: Any) -> None:
     """A dead worker's metrics files are merged into the totals, not counted as live."""
     from prometheus_client import multiprocess
@@ -40,6 +43,9 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     # gunicorn kills a worker silent for `timeout` seconds; queries are stopped at query_timeout first.
     # No gunicorn access log: its request line holds the query string (SPARQL text); the app logs each
     # request itself, without it (service/request_log.py).
-    InnographServer(settings, {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
+    # Threaded workers: a request waiting on its worker's query process does not stop the worker from
+    # answering /healthz, pages from the store, or the next query once the process is free.
+    InnographServer(settings, {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
+                               "threads": THREADS_PER_WORKER,
                                "timeout": int(settings.query_timeout) + 30, "accesslog": None, "errorlog": "-",
                                "loglevel": "info", "child_exit": _child_exit}).run()

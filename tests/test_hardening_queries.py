@@ -170,8 +170,6 @@ def test_with_every_worker_busy_each_query_is_stopped_at_the_limit_and_the_next_
         assert_still_serving(server)
 
 
-@pytest.mark.xfail(strict=True, reason="gunicorn runs sync workers: a worker waiting on its query process cannot "
-                                       "answer /healthz, so with every worker busy /healthz waits for the time limit")
 def test_healthz_answers_within_a_second_while_every_worker_is_busy(server: str) -> None:
     with every_worker_busy(server):
         answer = fetch(f"{server}/healthz", timeout=1.0)
