@@ -13,6 +13,8 @@ import html
 import logging
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, Graph, URIRef
@@ -113,29 +115,38 @@ def term_anchor(ontology: Ontology, iri: str) -> str | None:
 
 
 def _generate_page(graph: Graph) -> tuple[str, dict[str, str]]:
-    OntPub = _import_pylode()  # noqa: N806 (a class)
-    try:
-        publication = OntPub(_as_pylode_reads_it(graph), sort_subjects=True)
-        page = publication.make_html()
-    except OSError as error:  # pyLODE caches its background vocabularies inside its own package folder
-        log.exception("pyLODE could not write the ontology page")
-        raise OntologyPageUnavailable(f"the ontology page could not be generated: {error}") from None
+    with _root_logging_kept():
+        OntPub = _import_pylode()  # noqa: N806 (a class)
+        try:
+            publication = OntPub(_as_pylode_reads_it(graph), sort_subjects=True)
+            page = publication.make_html()
+        except OSError as error:  # pyLODE caches its background vocabularies inside its own package folder
+            log.exception("pyLODE could not write the ontology page")
+            raise OntologyPageUnavailable(f"the ontology page could not be generated: {error}") from None
     anchors = {iri: fid for iri, fid in publication.fids.items() if iri.startswith(str(IG))}
     return _finished(page, graph), anchors
 
 
-def _import_pylode() -> type:
-    """pyLODE's OntPub; importing pyLODE calls logging.basicConfig(DEBUG), which is undone here."""
+@contextmanager
+def _root_logging_kept() -> Iterator[None]:
+    """pyLODE's modules call logging.basicConfig(DEBUG) when imported, some only while a page is made;
+    the root logger's handlers and level are put back, so no log line is printed twice."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+def _import_pylode() -> type:
+    """pyLODE's OntPub, or OntologyPageUnavailable."""
     try:
         from pylode import OntPub
     except ImportError:
         raise OntologyPageUnavailable("pyLODE is not installed, so the ontology has no HTML page; "
                                       "ask for text/turtle, application/rdf+xml or application/ld+json") from None
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
     return OntPub
 
 
