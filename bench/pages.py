@@ -16,12 +16,11 @@ store, or pass one it left (`--store`).
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
+from measuring import median_ms  # bench/ is the script's folder, first on sys.path
 
 from innograph.cli import main
 from innograph.config import Settings
@@ -36,14 +35,6 @@ GROUP BY ?thing ORDER BY ABS(?links - 300) LIMIT 1"""
 BASE = "https://w3id.org/innograph/id/programme/5568/base/tibetan-medicine"
 
 
-def median_ms(action, repeat: int) -> float:
-    action()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def measure(label: str, settings: Settings, goal_ms: float, repeat: int) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from measuring import median_ms  # bench/ is the script's folder, first on sys.path
 
 from innograph.queries.cache import ResultCache
 from innograph.queries.catalogue import NamedQuery, load_library
@@ -50,14 +50,6 @@ def build_store(projects: int, work: Path) -> str:
     return str(store)
 
 
-def median_ms(action, repeat: int) -> float:
-    action()  # warm-up: first touches of the copy and the query caches
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

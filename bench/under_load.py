@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from measuring import free_port, wait_for  # bench/ is the script's folder, first on sys.path
+
 CLI = [sys.executable, "-c", "from innograph.cli import main; main()"]
 ROOT = Path(__file__).resolve().parents[1]
 COUNT_PROJECTS = ("PREFIX ig: <https://w3id.org/innograph/def/> "
@@ -38,21 +39,8 @@ COUNT_PROJECTS = ("PREFIX ig: <https://w3id.org/innograph/def/> "
 REQUIRED = {"base": "B2", "organisation": "Nanshan Agriculture Industry Co., Ltd."}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not come up")
 
 
 def library_urls(site: str) -> list[str]:
