@@ -87,6 +87,18 @@ def live_server(app: Flask) -> Iterator[str]:
         thread.join()
 
 
+@pytest.fixture(scope="module")
+def demo_service(demo_settings: Settings) -> Iterator[str]:
+    """The app over the demo store on a real HTTP server, one per test module; yields its base URL and
+    stops the app's query process after the module."""
+    from innograph.service import create_app
+
+    app = create_app(demo_settings)
+    with live_server(app) as base:
+        yield base
+    app.extensions["innograph.executor"].close()
+
+
 WRITE_TOKEN = "correct-horse-battery-staple"
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,9 @@ from rdflib.namespace import DCTERMS, FOAF
 from rdflib.term import Node
 
 from innograph.config import Settings
-from innograph.service import create_app
 from innograph.store import open_store
 from innograph.store.rdfio import SYNTAXES as STORE_SYNTAXES
 
-from .conftest import live_server
 from .test_linked_data import SYNTAXES, fetch, parsed
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -37,11 +34,8 @@ USED_VOCABULARIES = ["https://w3id.org/innograph/def/", "http://www.w3.org/ns/or
 
 
 @pytest.fixture(scope="module")
-def service(demo_settings: Settings) -> Iterator[str]:
-    app = create_app(demo_settings)
-    with live_server(app) as base:
-        yield base
-    app.extensions["innograph.executor"].close()
+def service(demo_service: str) -> str:
+    return demo_service
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,11 +31,8 @@ UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def service(demo_settings: Settings) -> Iterator[str]:
-    app = create_app(demo_settings)
-    with live_server(app) as base:
-        yield base
-    app.extensions["innograph.executor"].close()
+def service(demo_service: str) -> str:
+    return demo_service
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import csv
 import http.client
 import json
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,11 +32,8 @@ from innograph.namespaces import PREFIXES
 from innograph.queries.catalogue import RESERVED_NAMES, NamedQuery, load_library
 from innograph.queries.commands import store_engine
 from innograph.queries.running import Engine, prepare, run
-from innograph.service import create_app
 from innograph.store import Store, open_store
 from innograph.store.rdfio import syntax_for
-
-from .conftest import live_server
 
 LIBRARY = load_library()
 PARAMETERS = [(q.name, p.name) for q in LIBRARY.values() for p in q.parameters]
@@ -187,11 +184,8 @@ def test_innograph_run_exits_0_or_1_and_never_shows_a_traceback(
 
 
 @pytest.fixture(scope="module")
-def service(demo_settings: Settings) -> Iterator[str]:
-    app = create_app(demo_settings)
-    with live_server(app) as base:
-        yield base
-    app.extensions["innograph.executor"].close()
+def service(demo_service: str) -> str:
+    return demo_service
 
 
 def encoded(value: str | bytes) -> str:

@@ -10,7 +10,6 @@ import csv
 import http.client
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -64,11 +63,8 @@ def parsed(reply: Reply) -> Graph:
 
 
 @pytest.fixture(scope="module")
-def service(demo_settings: Settings) -> Iterator[str]:
-    app = create_app(demo_settings)
-    with live_server(app) as base:
-        yield base
-    app.extensions["innograph.executor"].close()
+def service(demo_service: str) -> str:
+    return demo_service
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -30,11 +30,9 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from innograph.config import Settings
-from innograph.service import create_app
 from innograph.store import open_store
 from innograph.store.rdfio import SYNTAXES
 
-from .conftest import live_server
 from .demo_truth import PORTFOLIO
 
 QUERY_FOLDER = Path(__file__).resolve().parents[1] / "queries"
@@ -75,12 +73,8 @@ def required_params(name: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def service(demo_settings: Settings) -> Iterator[str]:
-    """One real HTTP server on 127.0.0.1 for the whole module; yields its base URL."""
-    app = create_app(demo_settings)
-    with live_server(app) as base:
-        yield base
-    app.extensions["innograph.executor"].close()
+def service(demo_service: str) -> str:
+    return demo_service
 
 
 def fetch(url: str, accept: str | None = None) -> tuple[int, Message, bytes]:

@@ -11,18 +11,14 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from innograph.config import Settings
 from innograph.queries.catalogue import load_library
-from innograph.service import create_app
 
 from .browser import chromium
-from .conftest import live_server
 
 
 @pytest.fixture(scope="module")
-def site(demo_settings: Settings) -> Iterator[str]:
-    with live_server(create_app(demo_settings)) as base:
-        yield base
+def site(demo_service: str) -> str:
+    return demo_service
 
 
 @pytest.fixture(scope="module")

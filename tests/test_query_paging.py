@@ -7,20 +7,13 @@ import io
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 
-from innograph.config import Settings
-from innograph.service import create_app
-
-from .conftest import live_server
-
 
 @pytest.fixture(scope="module")
-def service(demo_settings: Settings) -> Iterator[str]:
-    with live_server(create_app(demo_settings)) as base:
-        yield base
+def service(demo_service: str) -> str:
+    return demo_service
 
 
 def get(url: str) -> tuple[int, bytes]:

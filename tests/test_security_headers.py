@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 
-from innograph.config import Settings
-from innograph.service import create_app
-
 from .browser import chromium
-from .conftest import live_server
 
 
 @pytest.fixture(scope="module")
-def site(demo_settings: Settings) -> Iterator[str]:
-    with live_server(create_app(demo_settings)) as base:
-        yield base
+def site(demo_service: str) -> str:
+    return demo_service
 
 
 def headers(url: str) -> dict[str, str]:
