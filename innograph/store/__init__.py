@@ -124,15 +124,26 @@ class Store(Reader):
 
 
 def open_store(location: str) -> Store:
-    """The store at `location`: a directory path for the embedded store."""
+    """The store at `location`: a directory for the embedded store, a `sparql+http(s)://` URL for a server."""
+    from innograph.store.location import is_remote
+
+    if is_remote(location):
+        from innograph.store.remote import RemoteStore
+
+        return RemoteStore(location)
     from innograph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(location)
 
 
 def open_reader(location: str, in_memory: bool) -> Reader:
-    """A reader of the store at `location`, answering from an in-memory copy if `in_memory`."""
+    """A reader of the store at `location`, answering from an in-memory copy if `in_memory` (embedded only:
+    a server answers for itself)."""
     from innograph.store.embedded import EmbeddedStore, MemoryCopy
+    from innograph.store.location import is_remote
+
+    if is_remote(location):
+        return open_store(location)
 
     store = EmbeddedStore(location)
     return MemoryCopy(store) if in_memory else store

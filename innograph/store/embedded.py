@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from innograph.errors import QueryError, StoreError
 from innograph.sparql_text import has_keyword
 from innograph.store import Bindings, QueryDataset, Result, Store, Triple, Writer
+from innograph.store.answers import as_result, serialized
 from innograph.store.binding import with_values
 from innograph.store.rdfio import ParsedRdf, Syntax, quads_into_graph, to_rdflib
 
@@ -56,23 +57,11 @@ class OxigraphReader:
             raise QueryError(f"the query cannot be evaluated: {error}") from None
 
     def query(self, sparql: str, bindings: Bindings | None = None) -> Result:
-        answer = self._run(sparql, bindings)
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            names = [v.value for v in answer.variables]
-            rows = [tuple(to_rdflib(solution[i]) for i in range(len(names))) for solution in answer]
-            return Result("select", variables=names, rows=rows)
-        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
-        return Result("graph", triples=triples)
+        return as_result(self._run(sparql, bindings))
 
     def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str, graph_type: str,
                          dataset: QueryDataset | None = None, base_iri: str | None = None) -> tuple[str, str, bytes]:
-        answer = self._run(sparql, bindings, dataset, base_iri)
-        if isinstance(answer, ox.QueryTriples):
-            return "graph", graph_type, answer.serialize(format=ox.RdfFormat.from_media_type(graph_type))
-        kind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
-        return kind, results_type, answer.serialize(format=ox.QueryResultsFormat.from_media_type(results_type))
+        return serialized(self._run(sparql, bindings, dataset, base_iri), results_type, graph_type)
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.native.named_graphs() if isinstance(g, ox.NamedNode))
