@@ -18,6 +18,7 @@ from innograph.errors import InnographError
 from innograph.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, table
 from innograph.stats import statistics
 from innograph.store import open_store
+from innograph.store.location import redacted
 
 if TYPE_CHECKING:
     from innograph.loader.pipeline import LoadResult
@@ -35,7 +36,9 @@ class ReportingGroup(click.Group):
 
 
 @click.group(cls=ReportingGroup)
-@click.option("--store", "store", metavar="PATH", help="Store directory (default ./var/store, or INNOGRAPH_STORE).")
+@click.option("--store", "store", metavar="PATH|URL",
+              help="Store directory, or sparql+http(s)://... of a SPARQL server "
+                   "(default ./var/store, or INNOGRAPH_STORE).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML configuration file.")
 @click.option("--base-iri", help="Namespace of instance IRIs (or INNOGRAPH_BASE_IRI).")
 @click.version_option(package_name="innograph")
@@ -57,7 +60,8 @@ def init(settings: Settings, ontology: Path | None, shapes: Path | None, program
     """Create the store and load the ontology, shapes and programme graph; safe to run again."""
     report = initialise(settings, InitSources.packaged(ontology, shapes, programme))
     total = sum(report.triples_per_graph.values())
-    click.echo(f"store {settings.store} initialised: {total} triples in {len(report.triples_per_graph)} graphs")
+    graphs = len(report.triples_per_graph)
+    click.echo(f"store {redacted(settings.store)} initialised: {total} triples in {graphs} graphs")
 
 
 @main.command(name="infer")
@@ -109,7 +113,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     from innograph.service.server import serve as run_server
 
     if not open_store(settings.store).exists():
-        raise click.UsageError(f"no store at {settings.store}: run `innograph init` first")
+        raise click.UsageError(f"no store at {redacted(settings.store)}: run `innograph init` first")
     click.echo(f"SPARQL endpoint: http://{host}:{port}/sparql   health: http://{host}:{port}/healthz", err=True)
     run_server(settings, host, port, workers)
 
@@ -230,6 +234,33 @@ def dumps(settings: Settings) -> None:
     from innograph.service.dumps import build_dumps
 
     build_dumps(open_store(settings.store), settings, click.echo)
+
+
+@main.command()
+@click.option("--from", "source", required=True, metavar="STORE", help="Store to copy from (directory or URL).")
+@click.option("--to", "target", required=True, metavar="STORE", help="Store to copy to (directory or URL).")
+@click.pass_obj
+def copy(settings: Settings, source: str, target: str) -> None:
+    """Copy every named graph from one store to another; the target ends up holding exactly the same."""
+    from innograph.store.copying import copy_store
+
+    origin = open_store(source)
+    if not origin.exists():
+        raise click.UsageError(f"no store at {redacted(source)}")
+    written = copy_store(origin, open_store(target), progress_printer())
+    click.echo(f"copied {len(written)} graphs, {sum(written.values())} triples, "
+               f"from {redacted(source)} to {redacted(target)}")
+
+
+@main.command()
+@click.pass_obj
+def recover(settings: Settings) -> None:
+    """Undo what an interrupted write left half done on a SPARQL server store, and free it for writers."""
+    store = open_store(settings.store)
+    if not hasattr(store, "recover"):
+        click.echo("the embedded store needs no recovery: an interrupted write never becomes current")
+        return
+    click.echo(f"{store.recover()} journalled change(s) undone; the store is free for writers")
 
 
 def _register_library_commands() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from innograph.errors import InputError, Position
 from innograph.namespaces import DEFAULT_BASE_IRI, Graphs
+from innograph.store.location import is_remote, parse_location, redacted
 
 ENV_PREFIX = "INNOGRAPH_"
 CONFIG_ENV = "INNOGRAPH_CONFIG"
@@ -19,13 +20,16 @@ CONFIG_ENV = "INNOGRAPH_CONFIG"
 class Settings:
     """Every configuration key innograph reads, with its default."""
 
-    def __repr__(self) -> str:  # the write token never reaches a log or a traceback
+    def __repr__(self) -> str:  # the write token and a store password never reach a log or a traceback
         shown = {f.name: ("***" if f.name == "write_token" and getattr(self, f.name) else getattr(self, f.name))
                  for f in fields(self)}
+        shown["store"] = redacted(self.store)
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     store: str = "./var/store"
-    """Where the data lives: a directory for the embedded store."""
+    """Where the data lives: a directory for the embedded store, or sparql+http(s)://... for a SPARQL server."""
+    dumps_dir: str = ""
+    """Where dumps are written; empty: `dumps` in the store's directory, or ./var/dumps for a server store."""
     base_iri: str = DEFAULT_BASE_IRI
     """The namespace of minted instance IRIs; must end with '/' or '#'."""
     query_max_length: int = 100_000
@@ -43,13 +47,13 @@ class Settings:
     serve_from: str = "memory"
     """Where queries are answered from: an in-memory copy ("memory") or the store on disk ("disk")."""
     write_token: str = ""
+    """Bearer token that SPARQL Update requires; empty: updates are refused."""
     log_format: str = "text"
     """How the service writes its log lines: "text", or "json" for one JSON object per line."""
     dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
     """IRI of the licence the DCAT catalogue and VoID state for the data."""
     dataset_publisher: str = "innograph developers"
     """Name of the publisher the DCAT catalogue states for the data."""
-    """Bearer token that SPARQL Update requires; empty: updates are refused."""
 
     @property
     def graphs(self) -> Graphs:
@@ -78,6 +82,8 @@ def load_settings(config_file: str | Path | None = None, environ: dict[str, str]
         raise InputError("log_format is 'text' or 'json'", Position(field="log_format"))
     if settings.result_row_cap < 0:
         raise InputError("result_row_cap is a number of rows, 0 for no cap", Position(field="result_row_cap"))
+    if is_remote(settings.store):
+        parse_location(settings.store)  # a wrong store URL is named now, not at the first query
     if not settings.base_iri.endswith(("/", "#")):
         raise InputError("base_iri must end with '/' or '#'", Position(field="base_iri"))
     return settings

@@ -35,6 +35,7 @@ from innograph.config import Settings
 from innograph.errors import StoreError
 from innograph.service.dataset_statistics import Statistics, count_statistics
 from innograph.store import Store
+from innograph.store.location import is_remote
 from innograph.store.rdfio import SYNTAXES
 
 MANIFEST = "manifest.json"
@@ -109,7 +110,9 @@ class Manifest:
 
 
 def dumps_root(settings: Settings) -> Path:
-    return Path(settings.store) / "dumps"
+    if settings.dumps_dir:
+        return Path(settings.dumps_dir)
+    return Path("var/dumps") if is_remote(settings.store) else Path(settings.store) / "dumps"
 
 
 def current_dumps(store: Store, settings: Settings, wait: float = WAIT_SECONDS) -> Manifest:

@@ -22,4 +22,4 @@ def healthz() -> Response:
         response = jsonify({"status": "unavailable", "message": str(error)})
         response.status_code = 503
         return response
-    return jsonify({"status": "ok", "generation": store.current_generation(), "graphs": graphs})
+    return jsonify({"status": "ok", "generation": store.data_version(), "graphs": graphs})
