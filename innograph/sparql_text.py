@@ -67,6 +67,14 @@ def _string_end(text: str, i: int) -> int:
     return len(text)
 
 
+ABSOLUTE_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def has_relative_iri(text: str) -> bool:
+    """Whether the text writes an IRI without a scheme, which only a base IRI can resolve."""
+    return any(t.kind == "iri" and not ABSOLUTE_IRI.match(t.text) for t in tokens(text))
+
+
 def nesting_depth(text: str) -> int:
     """The deepest nesting of braces, parentheses and brackets outside strings, IRIs and comments."""
     depth = deepest = 0

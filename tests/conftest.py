@@ -18,21 +18,53 @@ from innograph.config import Settings
 from innograph.store import Store, open_store
 from innograph.store.rdfio import parse_file
 
+from .backends import BACKENDS, Stores
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--store-backend", choices=BACKENDS, default="embedded",
+                     help="Where the tests marked `backends` keep their stores: on disk, or on an Oxigraph "
+                          "server or a Virtuoso started for the run.")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a server backend only the tests marked `backends` run, less those that are about the disk store."""
+    if config.getoption("--store-backend") == "embedded":
+        return
+    kept = [i for i in items if i.get_closest_marker("backends") and not i.get_closest_marker("embedded_only")]
+    config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+    items[:] = kept
+
+
 @pytest.fixture(scope="session")
-def programme_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
+    """The session's stores, on disk or on servers as --store-backend says."""
+    provider = Stores(request.config.getoption("--store-backend"), tmp_path_factory.mktemp("stores"))
+    yield provider
+    provider.close()
+
+
+@pytest.fixture
+def store_location(stores: Stores) -> Iterator[str]:
+    """A new, empty store of this test's own."""
+    with stores.fresh() as location:
+        yield location
+
+
+@pytest.fixture(scope="session")
+def programme_store(stores: Stores) -> Store:
     """A store initialised once with the ontology, shapes and programme graph; tests only read it."""
-    settings = Settings(store=str(tmp_path_factory.mktemp("programme") / "store"))
+    settings = Settings(store=stores.shared("programme"))
     initialise(settings)
     return open_store(settings.store)
 
 
 @pytest.fixture(scope="session")
-def collaboration_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def collaboration_store(stores: Stores) -> Store:
     """The programme store plus the small collaboration fixture, with entailments recomputed."""
-    settings = Settings(store=str(tmp_path_factory.mktemp("collaboration") / "store"))
+    settings = Settings(store=stores.shared("collaboration"))
     initialise(settings)
     store = open_store(settings.store)
     fixture = parse_file(FIXTURES / "collaboration.ttl", base_iri=settings.base_iri)
@@ -46,10 +78,10 @@ DEMO = Path(__file__).parents[1] / "data" / "demo"
 
 
 @pytest.fixture(scope="session")
-def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def demo_settings(stores: Stores) -> Settings:
     """A store holding the programme and the demo portfolio, loaded once through the real command line;
     tests only read it."""
-    settings = Settings(store=str(tmp_path_factory.mktemp("demo") / "store"))
+    settings = Settings(store=stores.shared("demo"))
     runner = CliRunner()
     for args in (["init"], ["load", "--quiet", str(DEMO)]):
         result = runner.invoke(main, ["--store", settings.store, *args], catch_exceptions=False)
@@ -58,9 +90,9 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(store_location: str) -> Settings:
     """Settings for a fresh, empty store of this test's own."""
-    return Settings(store=str(tmp_path / "store"))
+    return Settings(store=store_location)
 
 
 @pytest.fixture
@@ -103,11 +135,11 @@ WRITE_TOKEN = "correct-horse-battery-staple"
 
 
 @pytest.fixture
-def writable_service(tmp_path: Path) -> Iterator[tuple[str, Store]]:
+def writable_service(store_location: str) -> Iterator[tuple[str, Store]]:
     """A live service over a fresh initialised store that accepts writes with WRITE_TOKEN; yields (base URL, store)."""
     from innograph.service import create_app
 
-    settings = Settings(store=str(tmp_path / "store"), write_token=WRITE_TOKEN)
+    settings = Settings(store=store_location, write_token=WRITE_TOKEN)
     initialise(settings)
     app = create_app(settings)
     with live_server(app) as base:

@@ -14,6 +14,8 @@ from innograph.ontology import ontology_file
 from innograph.store import open_store
 from innograph.store.rdfio import syntax_for
 
+pytestmark = pytest.mark.backends
+
 
 def dump(settings: Settings) -> bytes:
     return open_store(settings.store).dump(syntax_for("nquads"))

@@ -27,6 +27,10 @@ from innograph.config import Settings
 from innograph.namespaces import IG
 from innograph.store import Store, open_store
 
+from .backends import Stores
+
+pytestmark = pytest.mark.backends
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
 TABLES = ("organisations", "projects", "participation", "funding")
@@ -80,13 +84,13 @@ def write_folder_with_byte_order_marks(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def loaded(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A store holding the demo portfolio four times over, once per format, each in its own graph."""
     work = tmp_path_factory.mktemp("formats")
     write_workbook(work / "workbook.xlsx")
     write_json_document(work / "portfolio.json")
     write_folder_with_byte_order_marks(work / "demo-bom")
-    settings = Settings(store=str(work / "store"))
+    settings = Settings(store=stores.shared("formats"))
     runner = CliRunner()
     for args in (["init"], ["load", str(DEMO), str(work / "workbook.xlsx"), str(work / "portfolio.json"),
                             str(work / "demo-bom")]):

@@ -25,6 +25,8 @@ from rdflib.compare import isomorphic
 from innograph.config import Settings
 from innograph.store import open_store
 
+pytestmark = pytest.mark.backends
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "loader"
 SMALL = FIXTURES / "small"

@@ -21,6 +21,8 @@ from innograph.config import Settings
 from innograph.namespaces import IG
 from innograph.store import open_store
 
+pytestmark = pytest.mark.backends
+
 Cli = Callable[..., Result]
 
 PROJECT = URIRef("https://w3id.org/innograph/id/project/rdf-syntax-test")

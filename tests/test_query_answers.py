@@ -33,6 +33,8 @@ from .demo_truth import (
     district_of,
 )
 
+pytestmark = pytest.mark.backends
+
 Ask = Callable[..., list[dict[str, Any]]]
 
 TESTED_QUERIES = {

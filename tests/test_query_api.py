@@ -35,6 +35,8 @@ from innograph.store.rdfio import SYNTAXES
 
 from .demo_truth import PORTFOLIO
 
+pytestmark = pytest.mark.backends
+
 QUERY_FOLDER = Path(__file__).resolve().parents[1] / "queries"
 IG = "https://w3id.org/innograph/def/"
 TIBETAN_MEDICINE_BASE = "https://w3id.org/innograph/id/programme/5568/base/tibetan-medicine"

@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import urllib.request
 
+import pytest
+
 from innograph.queries.cache import ResultCache
 
 from .conftest import WRITE_TOKEN
+
+pytestmark = pytest.mark.backends
 
 
 class CountingEngine:

@@ -25,6 +25,8 @@ from innograph.namespaces import PREFIXES
 from innograph.store import open_store
 from innograph.store.rdfio import syntax_for
 
+pytestmark = pytest.mark.backends
+
 QUERY_FILES = sorted(Path(innograph.queries.__file__).parent.glob("*.rq"))
 
 

@@ -18,8 +18,11 @@ from innograph.queries.catalogue import load_library
 from innograph.queries.commands import store_engine
 from innograph.queries.running import prepare, run
 
+from .backends import Stores
 from .conftest import DEMO
 from .demo_truth import PORTFOLIO
+
+pytestmark = pytest.mark.backends
 
 PROJECT = "XN-2021-00004"
 EXTRA = """@prefix ig: <https://w3id.org/innograph/def/> .
@@ -36,10 +39,10 @@ EXTRA = """@prefix ig: <https://w3id.org/innograph/def/> .
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     folder = tmp_path_factory.mktemp("funding-rules")
     (folder / "extra-grants.ttl").write_text(EXTRA, encoding="utf-8")
-    settings = Settings(store=str(folder / "store"))
+    settings = Settings(store=stores.shared("funding-rules"))
     runner = CliRunner()
     for args in (["init"], ["load", "--quiet", str(DEMO)], ["load", "--quiet", str(folder / "extra-grants.ttl")]):
         result = runner.invoke(main, ["--store", settings.store, *args], catch_exceptions=False)

@@ -8,6 +8,8 @@ import pytest
 
 from innograph.queries.catalogue import LibraryError, load_library, parse_query
 
+pytestmark = pytest.mark.backends
+
 ROOT = Path(__file__).parents[1]
 GOOD_HEADER = """#+ title: {en: Projects, zh: 项目}
 #+ description: {en: All projects, zh: 所有项目}

@@ -15,6 +15,8 @@ from innograph.queries.catalogue import load_library
 
 from .browser import chromium
 
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture(scope="module")
 def site(demo_service: str) -> str:

@@ -10,6 +10,8 @@ import urllib.request
 
 import pytest
 
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture(scope="module")
 def service(demo_service: str) -> str:

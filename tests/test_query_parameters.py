@@ -28,6 +28,8 @@ from innograph.queries.running import Engine, PreparedQuery, prepare, run, run_p
 from innograph.store import Store, open_store
 from innograph.store.rdfio import syntax_for
 
+pytestmark = pytest.mark.backends
+
 LIBRARY = load_library()
 SPARQL_PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 

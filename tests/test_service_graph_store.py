@@ -15,6 +15,8 @@ from innograph.store.rdfio import syntax_for
 
 from .conftest import WRITE_TOKEN as TOKEN
 
+pytestmark = pytest.mark.backends
+
 GRAPH = "https://w3id.org/innograph/id/graph/source/manual"
 TURTLE = b"""@prefix ig: <https://w3id.org/innograph/def/> .
 <https://w3id.org/innograph/id/organization/gsp> a ig:Enterprise ;

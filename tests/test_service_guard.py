@@ -17,12 +17,15 @@ from innograph.errors import QueryError
 from innograph.service import create_app
 from innograph.service.guard import inspect_query
 
+from .backends import Stores
 from .conftest import live_server
+
+pytestmark = pytest.mark.backends
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = Settings(store=str(tmp_path_factory.mktemp("guard") / "store"))
+def endpoint(stores: Stores) -> Iterator[str]:
+    settings = Settings(store=stores.shared("guard"))
     initialise(settings)
     with live_server(create_app(settings)) as base:
         yield f"{base}/sparql"

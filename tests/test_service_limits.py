@@ -19,16 +19,20 @@ from innograph.bootstrap import initialise
 from innograph.config import Settings
 from innograph.service import create_app
 
+from .backends import Stores
 from .conftest import live_server
+
+pytestmark = pytest.mark.backends
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    settings = Settings(store=str(tmp_path_factory.mktemp("limits") / "store"), query_timeout=2.0)
+def app(stores: Stores) -> Iterator[Flask]:
+    settings = Settings(store=stores.shared("limits"), query_timeout=2.0)
     initialise(settings)
-    return create_app(settings)
+    yield create_app(settings)
+    stores.retire(settings.store)
 
 
 @pytest.fixture(scope="module")

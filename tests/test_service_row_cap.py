@@ -20,6 +20,8 @@ from innograph.sparql_text import with_row_limit
 
 from .conftest import live_server
 
+pytestmark = pytest.mark.backends
+
 CAP = 5
 PREFIXES = "PREFIX ig: <https://w3id.org/innograph/def/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 PROJECTS = PREFIXES + "SELECT ?code WHERE { ?p a ig:Project ; ig:code ?code } ORDER BY ?code"

@@ -18,6 +18,10 @@ import pytest
 from innograph.bootstrap import initialise
 from innograph.config import Settings
 
+from .backends import Stores
+
+pytestmark = pytest.mark.backends
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -34,8 +38,8 @@ def get_json(url: str) -> tuple[int, dict]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:
-    settings = Settings(store=str(tmp_path_factory.mktemp("serve") / "store"))
+def server(stores: Stores) -> Iterator[tuple[str, subprocess.Popen]]:
+    settings = Settings(store=stores.shared("serve"))
     initialise(settings)
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", "from innograph.cli import main; main()", "--store",

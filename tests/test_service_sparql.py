@@ -20,7 +20,10 @@ from innograph.loader.pipeline import load
 from innograph.service import create_app
 from innograph.store import Store, open_store
 
+from .backends import Stores
 from .conftest import live_server
+
+pytestmark = pytest.mark.backends
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 PREFIXES = "PREFIX ig: <https://w3id.org/innograph/def/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -30,8 +33,8 @@ BASE_LABELS = PREFIXES + "CONSTRUCT { ?b rdfs:label ?l } WHERE { ?b a ig:Researc
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
-    settings = Settings(store=str(tmp_path_factory.mktemp("service") / "store"))
+def demo_store(stores: Stores) -> tuple[Settings, Store]:
+    settings = Settings(store=stores.shared("service"))
     initialise(settings)
     load(settings, [DEMO])
     return settings, open_store(settings.store)

@@ -15,6 +15,8 @@ from innograph.store.rdfio import syntax_for
 
 from .conftest import WRITE_TOKEN as TOKEN
 
+pytestmark = pytest.mark.backends
+
 INSERT = """PREFIX ig: <https://w3id.org/innograph/def/>
 INSERT DATA { GRAPH <https://w3id.org/innograph/id/graph/source/manual> {
   <https://w3id.org/innograph/id/organization/new-university> a ig:University } }"""

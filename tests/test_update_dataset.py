@@ -7,6 +7,8 @@ from rdflib.plugins.sparql.parser import parseUpdate
 
 from innograph.sparql_text import with_using
 
+pytestmark = pytest.mark.backends
+
 G, N = "<urn:g>", "<urn:n>"
 
 

@@ -36,6 +36,8 @@ from innograph.store import Store
 
 from .conftest import WRITE_TOKEN
 
+pytestmark = pytest.mark.backends
+
 W3C = Path(__file__).parent / "w3c" / "graph-store-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

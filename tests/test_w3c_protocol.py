@@ -42,7 +42,10 @@ from innograph.service import create_app
 from innograph.store import Store, open_store
 from innograph.store.rdfio import syntax_for
 
+from .backends import Stores
 from .conftest import WRITE_TOKEN, live_server
+
+pytestmark = pytest.mark.backends
 
 W3C = Path(__file__).parent / "w3c" / "protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -293,11 +296,11 @@ def service(writable_service: tuple[str, Store]) -> tuple[str, Store]:
 
 
 @pytest.fixture(scope="module")
-def shared_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
+def shared_service(stores: Stores) -> Iterator[tuple[str, Store]]:
     """Like `writable_service`, but one for the module: for the cases that write nothing (queries that
     load no data, and the bad_* cases, which check that the store stays as it was). It saves a store
     initialisation and a query process per case, which keeps the module well under a minute."""
-    settings = Settings(store=str(tmp_path_factory.mktemp("w3c-protocol") / "store"), write_token=WRITE_TOKEN)
+    settings = Settings(store=stores.shared("w3c-protocol"), write_token=WRITE_TOKEN)
     initialise(settings)
     app = create_app(settings)
     with live_server(app) as base:

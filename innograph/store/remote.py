@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from innograph.errors import QueryError, StoreError
-from innograph.sparql_text import has_keyword, with_using
+from innograph.sparql_text import has_keyword, has_relative_iri, with_using
 from innograph.store import Bindings, QueryDataset, Result, Store, Triple, Writer
 from innograph.store.answers import as_result, serialized
 from innograph.store.binding import with_values
@@ -81,9 +81,7 @@ class RemoteReader(Store):
 
     def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str, graph_type: str,
                          dataset: QueryDataset | None = None, base_iri: str | None = None) -> tuple[str, str, bytes]:
-        text = with_values(sparql, bindings or {})
-        if base_iri:
-            text = f"BASE {_iri(base_iri)}\n{text}"
+        text = _with_base(with_values(sparql, bindings or {}), base_iri)
         answer = self._ask(text, RESULTS_ACCEPT, dataset)
         if isinstance(answer, list):
             return "graph", graph_type, ox.serialize(answer, format=ox.RdfFormat.from_media_type(graph_type))
@@ -275,7 +273,7 @@ class RemoteWriter(RemoteReader, Writer):
         self.client.update(f"DROP SILENT GRAPH {_iri(graph)}")
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
-        self.client.update(f"BASE {_iri(base_iri)}\n{sparql}" if base_iri else sparql)
+        self.client.update(_with_base(sparql, base_iri))
 
     def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:
         self._protect(graph)
@@ -376,6 +374,12 @@ def _batches(triples: Sequence[ox.Triple], size: int) -> Iterator[list[ox.Triple
     rest = others[len(first) - len(with_blank):]
     for start in range(0, len(rest), size):
         yield rest[start:start + size]
+
+
+def _with_base(text: str, base_iri: str | None) -> str:
+    """The text with a BASE declaration when it needs one, on its first line so that the server's error positions
+    keep their line numbers (a server takes no base IRI beside the query, as pyoxigraph does)."""
+    return f"BASE {_iri(base_iri)} {text}" if base_iri and has_relative_iri(text) else text
 
 
 def _bump_generation(client: SparqlClient) -> None:
