@@ -67,6 +67,17 @@ def _string_end(text: str, i: int) -> int:
     return len(text)
 
 
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords in the text, or None."""
+    for token in tokens(text):
+        if token.kind == "word" and token.text.upper() in QUERY_FORMS:
+            return token.text.upper()
+    return None
+
+
 ABSOLUTE_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
 
 

@@ -129,9 +129,12 @@ def _by_component(body: str, tests: list[tuple[str, str]], select: str, path: st
 def _value_test(shapes: Graph, prop: Node, constraint: Node, argument: Node, path: Node) -> tuple[str, str]:
     """(component, condition on ?value that holds when the value breaks the constraint)."""
     if constraint == SH.datatype:
-        failed = '"!cast failed"'
-        cast = f" || sameTerm(COALESCE({_t(argument)}(?value), {failed}), {failed})" if argument in CASTABLE else ""
-        return "DatatypeConstraintComponent", f"!isLiteral(?value) || DATATYPE(?value) != {_t(argument)}{cast}"
+        # Written the way Virtuoso can evaluate too: it fails on COALESCE of a failed cast and a string, and
+        # answers DATATYPE() of a language-tagged literal with an error, hence the LANG() test.
+        term = _t(argument)
+        cast = f" || !COALESCE(sameTerm({term}(?value), {term}(?value)), false)" if argument in CASTABLE else ""
+        tagged = ' || LANG(?value) != ""' if argument != RDF.langString else ""
+        return "DatatypeConstraintComponent", f"!isLiteral(?value){tagged} || DATATYPE(?value) != {term}{cast}"
     if constraint == SH["class"]:
         return "ClassConstraintComponent", f"isLiteral(?value) || NOT EXISTS {{ ?value a {_t(argument)} }}"
     if constraint == SH["in"]:

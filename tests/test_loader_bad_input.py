@@ -19,6 +19,7 @@ from click.testing import Result
 
 from innograph.config import Settings
 from innograph.store import open_store
+from innograph.store.location import is_remote
 
 pytestmark = pytest.mark.backends
 
@@ -214,7 +215,8 @@ def test_validate_accepts_good_data_and_writes_nothing(cli: Cli, settings: Setti
     assert result.exit_code == 0, result.output
     assert "error" not in result.output
     assert cli("dump", "--format", "nquads").stdout_bytes == initialised
-    assert open_store(settings.store).data_version() == version
+    if not is_remote(settings.store):  # a server store's dry run writes and undoes, and says so by a new version
+        assert open_store(settings.store).data_version() == version
 
 
 def test_validate_refuses_bad_data_and_writes_nothing(cli: Cli, initialised: bytes, demo_copy: Path) -> None:

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from innograph.errors import QueryError, StoreError
-from innograph.sparql_text import has_keyword, has_relative_iri, with_using
+from innograph.sparql_text import has_keyword, has_relative_iri, query_form, with_using
 from innograph.store import Bindings, QueryDataset, Result, Store, Triple, Writer
 from innograph.store.answers import as_result, serialized
 from innograph.store.binding import with_values
@@ -48,12 +48,16 @@ CREATED = "urn:innograph:created"
 NO_GRAPH = "urn:innograph:no-graph"
 """The dataset of a query when innograph holds no graph yet (an empty list would mean 'all')."""
 
-VIRTUOSO_SYSTEM = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://www.w3.org/ns/ldp#",
+VIRTUOSO_SYSTEM = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/", "http://www.w3.org/ns/ldp#",
                    "http://www.w3.org/2002/07/owl#", "urn:activitystreams-owl:map", "urn:core:services:sparql")
 """Prefixes of the graphs a fresh Virtuoso database holds for itself."""
 
-RESULTS_ACCEPT = ("application/sparql-results+xml, application/sparql-results+json;q=0.9, "
-                  "application/n-triples;q=0.8, text/turtle;q=0.7")
+RESULTS_ACCEPT = "application/sparql-results+xml"
+"""XML for solutions: Virtuoso's JSON writes booleans as 1 and 0. One media type per request (see SparqlClient)."""
+GRAPH_ACCEPT = "application/n-triples"
+"""N-Triples for graphs: exact on every server tried (Virtuoso's Turtle loses datatypes)."""
+LIST_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+"""Not SELECT DISTINCT: Virtuoso takes seconds over that exact text, milliseconds over this one."""
 RESULTS_TYPES = {"application/sparql-results+xml", "application/sparql-results+json",
                  "application/sparql-results+tsv", "text/tab-separated-values"}
 
@@ -73,7 +77,7 @@ class RemoteReader(Store):
     # -- reading ---------------------------------------------------------------------------------------
 
     def query(self, sparql: str, bindings: Bindings | None = None) -> Result:
-        answer = self._ask(with_values(sparql, bindings or {}), RESULTS_ACCEPT, None)
+        answer = self._ask(with_values(sparql, bindings or {}), None, None)
         if isinstance(answer, list):
             return Result("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
                                             for t in answer])
@@ -82,7 +86,7 @@ class RemoteReader(Store):
     def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str, graph_type: str,
                          dataset: QueryDataset | None = None, base_iri: str | None = None) -> tuple[str, str, bytes]:
         text = _with_base(with_values(sparql, bindings or {}), base_iri)
-        answer = self._ask(text, RESULTS_ACCEPT, dataset)
+        answer = self._ask(text, None, dataset)
         if isinstance(answer, list):
             return "graph", graph_type, ox.serialize(answer, format=ox.RdfFormat.from_media_type(graph_type))
         return serialized(answer, results_type, graph_type)
@@ -129,9 +133,11 @@ class RemoteReader(Store):
 
     # -- the protocol ----------------------------------------------------------------------------------
 
-    def _ask(self, text: str, accept: str,
+    def _ask(self, text: str, accept: str | None,
              dataset: QueryDataset | None) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
-        """Send a query with its dataset and parse the answer with pyoxigraph."""
+        """Send a query with its dataset and parse the answer with pyoxigraph; `accept` by the query form if None."""
+        if accept is None:
+            accept = GRAPH_ACCEPT if query_form(text) in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
         if dataset is not None:
             default, named = dataset.default_graphs, dataset.named_graphs
         elif has_keyword(text, "FROM"):
@@ -149,16 +155,13 @@ class RemoteReader(Store):
 
     def _graph(self, name: str) -> list[ox.Triple]:
         answer = self._ask(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(name)} {{ ?s ?p ?o }} }}",
-                           "application/n-triples, text/turtle;q=0.9", QueryDataset(named_graphs=(name,)))
+                           GRAPH_ACCEPT, QueryDataset(named_graphs=(name,)))
         assert isinstance(answer, list)
         return answer
 
     def _list_graphs(self) -> list[str]:
         """Every named graph on the server but innograph's own and the server's system graphs."""
-        media_type, body = self.client.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", RESULTS_ACCEPT)
-        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(media_type))
-        names = {row[0].value for row in solutions if isinstance(row[0], ox.NamedNode)}
-        return sorted(n for n in names if not n.startswith(PRIVATE) and not n.startswith(VIRTUOSO_SYSTEM))
+        return sorted(n for n in self._all_graphs() if not n.startswith(PRIVATE) and not n.startswith(VIRTUOSO_SYSTEM))
 
     # -- writing ---------------------------------------------------------------------------------------
 
@@ -226,8 +229,14 @@ class RemoteReader(Store):
             _bump_generation(self.client)
         return len(entries)
 
+    def _holds(self, graph: str) -> bool:
+        """Whether `graph` has a triple (servers keep no empty graphs)."""
+        answer = self._ask(f"ASK {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}", RESULTS_ACCEPT,
+                           QueryDataset(named_graphs=(graph,)))
+        return bool(answer)
+
     def _all_graphs(self) -> list[str]:
-        media_type, body = self.client.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", RESULTS_ACCEPT)
+        media_type, body = self.client.query(LIST_GRAPHS, RESULTS_ACCEPT)
         solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(media_type))
         return [row[0].value for row in solutions if isinstance(row[0], ox.NamedNode)]
 
@@ -245,9 +254,20 @@ class RemoteWriter(RemoteReader, Writer):
         self.name = transaction
         self.touched: dict[str, str | None] = {}
         self._staging = 0
+        self._known: set[str] | None = None
 
-    def data_version(self) -> str | None:  # the writer sees its own changes at once: no cache
+    def data_version(self) -> str | None:  # the writer sees its own changes at once: no cache by version
         return None
+
+    def named_graphs(self) -> list[str]:
+        """Listed once, then kept up to date by this writer's own changes (listing scans the server)."""
+        if self._known is None:
+            self._known = set(self._list_graphs())
+        return sorted(self._known)
+
+    def _note(self, graph: str, present: bool) -> None:
+        if self._known is not None and not graph.startswith(PRIVATE):
+            (self._known.add if present else self._known.discard)(graph)
 
     def exists(self) -> bool:
         return True
@@ -257,8 +277,10 @@ class RemoteWriter(RemoteReader, Writer):
         staging = self._upload(content)
         if staging is None:
             self.client.update(f"DROP SILENT GRAPH {_iri(graph)}")
+            self._note(graph, False)
             return 0
         self.client.update(f"MOVE {_iri(staging)} TO {_iri(graph)}")
+        self._note(graph, True)
         return self.triple_count(graph)
 
     def add_to_graph(self, graph: str, content: ParsedRdf) -> int:
@@ -266,14 +288,17 @@ class RemoteWriter(RemoteReader, Writer):
         staging = self._upload(content)
         if staging is not None:
             self.client.update(f"ADD {_iri(staging)} TO {_iri(graph)}; DROP SILENT GRAPH {_iri(staging)}")
+            self._note(graph, True)
         return self.triple_count(graph)
 
     def drop_graph(self, graph: str) -> None:
         self._protect(graph)
         self.client.update(f"DROP SILENT GRAPH {_iri(graph)}")
+        self._note(graph, False)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         self.client.update(_with_base(sparql, base_iri))
+        self._known = None  # an update may create or empty any graph
 
     def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:
         self._protect(graph)
@@ -284,6 +309,7 @@ class RemoteWriter(RemoteReader, Writer):
             for insert in inserts:
                 self.client.update(with_using(insert, [], using))
             before, size = size, self.triple_count(graph)
+            self._note(graph, size > 0)
             if size == before:
                 return size
         raise RuntimeError(f"entailments did not reach a fixpoint in {max_rounds} rounds")
@@ -300,7 +326,7 @@ class RemoteWriter(RemoteReader, Writer):
         if graph in self.touched:
             return
         state = _iri(STATE)
-        if graph in self._all_graphs():
+        if self._holds(graph):
             backup = f"{self.name}:backup:{len(self.touched)}"
             self.client.update(f"INSERT DATA {{ GRAPH {state} {{ {_iri(backup)} {_iri(RESTORES)} {_iri(graph)} }} }}; "
                                f"COPY {_iri(graph)} TO {_iri(backup)}")
@@ -324,20 +350,10 @@ class RemoteWriter(RemoteReader, Writer):
             body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
             if self.location.graph_store_url:
                 send = self.client.put_graph if number == 0 else self.client.post_graph
-                send(staging, body, "text/turtle", self._graph_parameter())
+                send(staging, body, "text/turtle")
             else:
                 self.client.update(f"INSERT DATA {{ GRAPH {_iri(staging)} {{ {body.decode('utf-8')} }} }}")
         return staging
-
-    def _graph_parameter(self) -> str:
-        return "graph-uri" if self.is_virtuoso() else "graph"
-
-    def is_virtuoso(self) -> bool:
-        if self.location.dialect != "auto":
-            return self.location.dialect == "virtuoso"
-        if self.client.server_software is None:
-            self.data_version()
-        return "virtuoso" in (self.client.server_software or "").lower()
 
     def commit(self) -> None:
         backups = [b for b in self.touched.values() if b is not None]

@@ -52,12 +52,32 @@ class SparqlClient:
 
     def query(self, text: str, accept: str, default_graphs: Sequence[str] = (),
               named_graphs: Sequence[str] = ()) -> tuple[str, bytes]:
-        """(media type, body) of a query sent by POST with the dataset given as protocol parameters."""
+        """(media type, body) of a query sent by POST with the dataset given as protocol parameters.
+
+        `accept` is one media type: Virtuoso reads only the first of a list and answers 406 if that one does
+        not suit the query form.
+        """
         form: list[tuple[str, str]] = [("query", text)]
         form += [("default-graph-uri", g) for g in default_graphs] + [("named-graph-uri", g) for g in named_graphs]
+        if self.is_virtuoso():  # its own time limit, so that it stops (and says so) rather than run on
+            form.append(("timeout", str(int(self.location.timeout * 1000))))
         response = self._send("POST", self.location.query_url, idempotent=True, data=form,
                               headers={"Accept": accept})
-        return response.headers.get("Content-Type", "").split(";")[0].strip().lower(), response.content
+        if "X-SPARQL-MaxRows" in response.headers:
+            raise IncompleteAnswer(f"the store at {self.location.query_url} cut the answer at its row limit "
+                                   f"({response.headers['X-SPARQL-MaxRows']} rows, Virtuoso's ResultSetMaxRows); "
+                                   "innograph does not pass on a partial answer as complete: raise the limit or "
+                                   "narrow the query")
+        body = response.content
+        if self.is_virtuoso():  # its blank node labels are not valid labels until the scheme is taken off
+            body = body.replace(b"<bnode>nodeID://", b"<bnode>").replace(b"_:nodeID://", b"_:")
+        return response.headers.get("Content-Type", "").split(";")[0].strip().lower(), body
+
+    def is_virtuoso(self) -> bool:
+        """Whether the server is Virtuoso: by the location's dialect, else by the Server header it sent."""
+        if self.location.dialect != "auto":
+            return self.location.dialect == "virtuoso"
+        return "virtuoso" in (self.server_software or "").lower()
 
     def update(self, text: str) -> None:
         """Run a SPARQL update; retried only when it cannot have reached the server."""
