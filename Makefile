@@ -15,11 +15,15 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-# Java runs the HermiT reasoner in the tests and Chromium the page tests (Playwright drives Debian's
-# Chromium, since its own browser download is not reachable); a bare Debian gets them here.
+# Java runs the HermiT reasoner in the tests, Chromium the page tests (Playwright drives Debian's Chromium,
+# since its own browser download is not reachable), and Virtuoso is one of the two SPARQL servers the loader,
+# service and query-library tests run on again (the other, the Oxigraph server, comes from PyPI with the
+# test extra); a bare Debian gets them here. The tests start their own servers on free loopback ports.
 system-deps:
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v virtuoso-t >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource)
 
 # Node.js and npm build the front-end packages; a bare Debian gets them here.
 node-deps:
@@ -40,9 +44,12 @@ run: $(VENV)/.installed $(VENDOR)
 	$(BIN)/innograph --store $(STORE) stats
 	$(BIN)/innograph --store $(STORE) serve --host 127.0.0.1 --port 5568
 
+# The whole suite on the embedded store, then the tests marked `backends` on each real SPARQL server.
 test: $(VENV)/.installed system-deps $(VENDOR)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --store-backend=oxigraph
+	$(BIN)/python -m pytest --store-backend=virtuoso
 
 # The README's screenshots, taken in Chromium from the demo data; Chinese labels need a CJK font.
 screenshots: $(VENV)/.installed system-deps $(VENDOR)

@@ -42,6 +42,9 @@ class RemoteLocation:
     batch: int = 50_000
     """Triples per request when a graph is loaded."""
     dialect: str = "auto"
+    union_default_graph: bool = False
+    """The server's default graph already is the union of its named graphs (Fuseki with unionDefaultGraph,
+    which refuses a dataset in the request): queries go without default-graph-uri and named-graph-uri."""
 
     def __repr__(self) -> str:  # never shows the password or token
         return f"RemoteLocation({self.query_url!r}, auth={self.auth!r}, user={self.user!r})"
@@ -74,7 +77,7 @@ def parse_location(location: str, environ: dict[str, str] | None = None) -> Remo
     netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
     query_url = urlunsplit((scheme, netloc, parts.path or "/", "", ""))
     options = dict(parse_qsl(parts.query, keep_blank_values=True))
-    known = {"update", "graph-store", "auth", "timeout", "retries", "batch", "dialect"}
+    known = {"update", "graph-store", "auth", "timeout", "retries", "batch", "dialect", "default-graph"}
     unknown = sorted(set(options) - known)
     if unknown:
         raise InputError(f"unknown store options {unknown}; known options are {sorted(known)}", where)
@@ -92,6 +95,10 @@ def parse_location(location: str, environ: dict[str, str] | None = None) -> Remo
     dialect = options.get("dialect", "auto")
     if dialect not in DIALECTS:
         raise InputError(f"dialect is one of {', '.join(DIALECTS)}, not {dialect!r}", where)
+    default_graph = options.get("default-graph", "protocol")
+    if default_graph not in ("protocol", "union"):
+        raise InputError(f"default-graph is 'protocol' (innograph names the union in each query) or 'union' "
+                         f"(the server's default graph is the union already), not {default_graph!r}", where)
     graph_store = options.get("graph-store")
     try:
         return RemoteLocation(
@@ -100,6 +107,7 @@ def parse_location(location: str, environ: dict[str, str] | None = None) -> Remo
             graph_store_url=urljoin(query_url, graph_store) if graph_store else None,
             auth=auth, user=user, password=password, token=token,
             timeout=float(options.get("timeout", 60.0)), retries=int(options.get("retries", 3)),
-            batch=int(options.get("batch", 50_000)), dialect=dialect)
+            batch=int(options.get("batch", 50_000)), dialect=dialect,
+            union_default_graph=default_graph == "union")
     except ValueError:
         raise InputError("timeout, retries and batch are numbers", where) from None

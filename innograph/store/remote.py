@@ -104,8 +104,9 @@ class RemoteReader(Store):
         graphs = [graph] if graph is not None else self.named_graphs()
         if not graphs:
             return 0
-        answer = self._ask("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", RESULTS_ACCEPT,
-                           QueryDataset(named_graphs=tuple(graphs)))
+        names = " ".join(_iri(g) for g in graphs)
+        answer = self._ask(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+                           RESULTS_ACCEPT, bare=True)
         assert isinstance(answer, ox.QuerySolutions)
         return int(next(iter(answer))[0].value)
 
@@ -123,7 +124,7 @@ class RemoteReader(Store):
 
     def data_version(self) -> str | None:
         answer = self._ask(f"SELECT ?v WHERE {{ GRAPH {_iri(STATE)} {{ {_iri(STATE)} {_iri(GENERATION)} ?v }} }}",
-                           RESULTS_ACCEPT, QueryDataset(named_graphs=(STATE,)))
+                           RESULTS_ACCEPT, bare=True)
         assert isinstance(answer, ox.QuerySolutions)
         values = sorted(str(row[0].value) for row in answer)
         return values[-1] if values else None
@@ -133,14 +134,17 @@ class RemoteReader(Store):
 
     # -- the protocol ----------------------------------------------------------------------------------
 
-    def _ask(self, text: str, accept: str | None,
-             dataset: QueryDataset | None) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
-        """Send a query with its dataset and parse the answer with pyoxigraph; `accept` by the query form if None."""
+    def _ask(self, text: str, accept: str | None = None, dataset: QueryDataset | None = None, *,
+             bare: bool = False) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+        """Send a query with its dataset and parse the answer with pyoxigraph; `accept` by the query form if None.
+
+        `bare` sends no dataset: for innograph's own queries, which name each graph they read.
+        """
         if accept is None:
             accept = GRAPH_ACCEPT if query_form(text) in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
         if dataset is not None:
             default, named = dataset.default_graphs, dataset.named_graphs
-        elif has_keyword(text, "FROM"):
+        elif bare or has_keyword(text, "FROM") or self.location.union_default_graph:
             default, named = (), ()
         else:
             default = named = tuple(self.named_graphs()) or (NO_GRAPH,)
@@ -155,7 +159,7 @@ class RemoteReader(Store):
 
     def _graph(self, name: str) -> list[ox.Triple]:
         answer = self._ask(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(name)} {{ ?s ?p ?o }} }}",
-                           GRAPH_ACCEPT, QueryDataset(named_graphs=(name,)))
+                           GRAPH_ACCEPT, bare=True)
         assert isinstance(answer, list)
         return answer
 
@@ -200,7 +204,7 @@ class RemoteReader(Store):
 
     def _writers(self) -> list[str]:
         answer = self._ask(f"SELECT ?w WHERE {{ GRAPH {_iri(STATE)} {{ {_iri(STATE)} {_iri(WRITER)} ?w }} }}",
-                           RESULTS_ACCEPT, QueryDataset(named_graphs=(STATE,)))
+                           RESULTS_ACCEPT, bare=True)
         assert isinstance(answer, ox.QuerySolutions)
         return sorted(str(row[0].value) for row in answer)
 
@@ -209,7 +213,7 @@ class RemoteReader(Store):
         state = _iri(STATE)
         answer = self._ask(f"SELECT ?from ?to ?how WHERE {{ GRAPH {state} {{ ?from ?how ?to "
                            f"VALUES ?how {{ {_iri(RESTORES)} {_iri(CREATED)} }} }} }}", RESULTS_ACCEPT,
-                           QueryDataset(named_graphs=(STATE,)))
+                           bare=True)
         assert isinstance(answer, ox.QuerySolutions)
         entries = [(row[0].value, row[1].value, row[2].value) for row in answer]
         present = set(self._all_graphs())
@@ -232,7 +236,7 @@ class RemoteReader(Store):
     def _holds(self, graph: str) -> bool:
         """Whether `graph` has a triple (servers keep no empty graphs)."""
         answer = self._ask(f"ASK {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}", RESULTS_ACCEPT,
-                           QueryDataset(named_graphs=(graph,)))
+                           bare=True)
         return bool(answer)
 
     def _all_graphs(self) -> list[str]:

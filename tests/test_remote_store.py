@@ -1,0 +1,392 @@
+"""A store on a SPARQL server: copies between stores, journalled writes, failures, lies and locations.
+
+These run in the ordinary (embedded) pass against real servers started here; the loader, service and
+query-library tests run on the servers as well with --store-backend (see tests/backends.py).
+"""
+
+from __future__ import annotations
+
+import http.server
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import URIRef
+
+from innograph.cli import main
+from innograph.config import Settings, load_settings
+from innograph.errors import InputError, StoreError
+from innograph.store import open_store
+from innograph.store.copying import copy_store
+from innograph.store.location import parse_location, redacted
+from innograph.store.rdfio import SYNTAXES, parse_rdf
+from innograph.store.remote import RemoteStore
+from innograph.store.sparql_client import IncompleteAnswer
+
+from .backends import same_dataset
+from .servers import RunningServer, oxigraph_executable, oxigraph_server, virtuoso_server
+
+DEMO = Path(__file__).parents[1] / "data" / "demo"
+CLI = [sys.executable, "-c", "from innograph.cli import main; main()"]
+GRAPH = "https://example.org/graph/one"
+
+
+def invoke(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def nquads(location: str) -> bytes:
+    return open_store(location).dump(SYNTAXES["nquads"])
+
+
+def turtle(text: str) -> object:
+    return parse_rdf(text.encode(), SYNTAXES["turtle"], source="test")
+
+
+@pytest.fixture(scope="module")
+def demo_on_disk(tmp_path_factory: pytest.TempPathFactory) -> str:
+    store = str(tmp_path_factory.mktemp("demo-disk") / "store")
+    invoke("--store", store, "init")
+    invoke("--store", store, "load", "--quiet", str(DEMO))
+    return store
+
+
+@pytest.fixture
+def oxigraph(tmp_path: Path) -> Iterator[RunningServer]:
+    with oxigraph_server(tmp_path / "oxigraph") as server:
+        yield server
+
+
+# --- copying between stores -------------------------------------------------------------------------------
+
+def test_copy_from_disk_to_oxigraph_to_virtuoso_and_back_keeps_every_graph_isomorphic(
+        demo_on_disk: str, oxigraph: RunningServer, tmp_path: Path) -> None:
+    original = nquads(demo_on_disk)
+    back = str(tmp_path / "back")
+    with virtuoso_server(tmp_path / "virtuoso") as virtuoso:
+        invoke("copy", "--from", demo_on_disk, "--to", oxigraph.location)
+        invoke("copy", "--from", oxigraph.location, "--to", virtuoso.location)
+        output = invoke("copy", "--from", virtuoso.location, "--to", back)
+        assert same_dataset(nquads(oxigraph.location), original)
+        assert same_dataset(nquads(virtuoso.location), original)
+        assert "dba:***@" in output and ":dba@" not in output  # the password is never printed
+    assert same_dataset(nquads(back), original)
+    assert open_store(back).named_graphs() == open_store(demo_on_disk).named_graphs()
+
+
+def test_copy_makes_the_target_hold_exactly_the_source_dropping_graphs_only_the_target_had(
+        demo_on_disk: str, oxigraph: RunningServer) -> None:
+    target = open_store(oxigraph.location)
+    with target.transaction() as writer:
+        writer.replace_graph("https://example.org/graph/stale", turtle("<urn:a> <urn:b> <urn:c> ."))
+
+    copy_store(open_store(demo_on_disk), target)
+
+    assert target.named_graphs() == open_store(demo_on_disk).named_graphs()
+
+
+# --- journalled writes -------------------------------------------------------------------------------------
+
+def test_a_failed_transaction_puts_back_what_it_replaced_and_drops_what_it_created(oxigraph: RunningServer) -> None:
+    store = open_store(oxigraph.location)
+    with store.transaction() as writer:
+        writer.replace_graph(GRAPH, turtle("<urn:a> <urn:b> 'old' ."))
+    before, version = nquads(oxigraph.location), store.data_version()
+
+    with pytest.raises(RuntimeError, match="half way"), store.transaction() as writer:
+        writer.replace_graph(GRAPH, turtle("<urn:a> <urn:b> 'new' ."))
+        writer.replace_graph("https://example.org/graph/two", turtle("<urn:x> <urn:y> <urn:z> ."))
+        writer.drop_graph(GRAPH)
+        raise RuntimeError("half way")
+
+    assert nquads(oxigraph.location) == before
+    assert store.named_graphs() == [GRAPH]
+    assert store.data_version() != version  # readers may have seen the interim state: caches must not trust it
+    assert not [g for g in oxigraph.graphs() if g.startswith("urn:innograph:tx:")]  # no backup or staging left
+
+
+def test_a_graph_is_uploaded_in_batches_and_blank_nodes_stay_joined(oxigraph: RunningServer) -> None:
+    location = oxigraph.location + "&batch=7"
+    rows = "\n".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(40))
+    content = turtle(rows + "\n<urn:list> <urn:items> ( <urn:a> <urn:b> <urn:c> ) .")
+    with open_store(location).transaction() as writer:
+        written = writer.replace_graph(GRAPH, content)
+
+    assert written == len(content) == 47
+    items = open_store(location).query(
+        "SELECT ?item WHERE { <urn:list> <urn:items>/<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>*/"
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?item }").column("item")
+    assert sorted(items) == [URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")]
+
+
+def test_a_loader_killed_mid_load_leaves_old_data_that_the_next_load_restores_first(
+        oxigraph: RunningServer, tmp_path: Path) -> None:
+    invoke("--store", oxigraph.location, "init")
+    before = nquads(oxigraph.location)
+    portfolio = tmp_path / "portfolio"
+    invoke("generate", "--projects", "3000", str(portfolio))
+    survived = 0
+    for delay in (0.5, 1.5, 3.0):
+        loader = subprocess.Popen([*CLI, "--store", oxigraph.location, "load", "--quiet", str(portfolio)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        loader.send_signal(signal.SIGKILL)
+        loader.wait()
+        survived += 1
+        invoke("--store", oxigraph.location, "recover")
+        assert same_dataset(nquads(oxigraph.location), before)
+    assert survived == 3
+    invoke("--store", oxigraph.location, "load", "--quiet", str(DEMO))  # and the store takes loads again
+    assert Settings().graphs.source("demo") in open_store(oxigraph.location).named_graphs()
+
+
+def test_a_second_writer_is_refused_while_the_first_runs(oxigraph: RunningServer) -> None:
+    store = open_store(oxigraph.location)
+    with store.transaction() as writer:
+        writer.replace_graph(GRAPH, turtle("<urn:a> <urn:b> <urn:c> ."))
+        with pytest.raises(StoreError, match="another process is writing"), store.transaction():
+            pass
+    with store.transaction() as writer:  # free again once the first has finished
+        writer.drop_graph(GRAPH)
+
+
+# --- servers that fail or lie ------------------------------------------------------------------------------
+
+def test_a_server_stopped_mid_load_leaves_the_live_graph_and_the_load_reports_the_failure(tmp_path: Path) -> None:
+    executable = oxigraph_executable()
+    assert executable is not None
+    port = free_port()
+    location = f"sparql+http://127.0.0.1:{port}/query?update=/update&graph-store=/store&retries=1&batch=2000"
+
+    def start() -> subprocess.Popen[bytes]:
+        server = subprocess.Popen([executable, "serve", "--location", str(tmp_path / "db"), "--bind",
+                                   f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: open_store(location).named_graphs() is not None)
+        return server
+
+    server = start()
+    invoke("--store", location, "init")
+    before = nquads(location)
+    portfolio = tmp_path / "portfolio"
+    invoke("generate", "--projects", "3000", str(portfolio))
+    loader = subprocess.Popen([*CLI, "--store", location, "load", "--quiet", str(portfolio)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    time.sleep(2.0)
+    server.send_signal(signal.SIGKILL)
+    server.wait()
+    output = loader.communicate(timeout=120)[0].decode()
+    try:
+        server = start()
+        assert loader.returncode == 1 and "cannot reach the store" in output and "Traceback" not in output
+        invoke("--store", location, "recover")
+        assert same_dataset(nquads(location), before)
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_transient_failures_are_retried_with_back_off(oxigraph: RunningServer) -> None:
+    with flaky_proxy(oxigraph, failures=2) as (location, seen):
+        assert open_store(location).named_graphs() == []
+    assert seen[:3] == [503, 503, 200]
+
+
+def test_a_redirect_is_not_followed(oxigraph: RunningServer) -> None:
+    elsewhere = socket.socket()
+    elsewhere.bind(("127.0.0.1", 0))
+    elsewhere.listen()
+    elsewhere.settimeout(0.5)
+    target = f"http://127.0.0.1:{elsewhere.getsockname()[1]}/query"
+    with redirecting_server(target) as location, pytest.raises(StoreError, match="redirect"):
+        open_store(location).named_graphs()
+    with pytest.raises(TimeoutError):
+        elsewhere.accept()  # nobody came
+    elsewhere.close()
+
+
+def test_virtuoso_answers_cut_at_its_row_limit_are_refused_as_incomplete_and_never_cached(
+        demo_on_disk: str, tmp_path: Path) -> None:
+    from innograph.service import create_app
+
+    from .conftest import live_server
+
+    with virtuoso_server(tmp_path / "virtuoso", result_set_max_rows=100) as virtuoso:
+        invoke("copy", "--from", demo_on_disk, "--to", virtuoso.location)  # the loader's checks meet the limit too
+        with pytest.raises(IncompleteAnswer, match="row limit"):
+            open_store(virtuoso.location).query("SELECT * WHERE { ?s ?p ?o }")
+        app = create_app(Settings(store=virtuoso.location))
+        with live_server(app) as base:
+            for _ in range(2):  # the second answer is not a cached copy of a partial first
+                status, body = fetch(f"{base}/api/queries/collaboration-network")  # 277 pairs on the demo
+                assert status == 502 and b"row limit" in body and b"Traceback" not in body
+                status, body = fetch(f"{base}/api/queries/organisations-by-district")  # 9 rows: complete
+                assert status == 200
+        app.extensions["innograph.executor"].close()
+
+
+# --- locations ---------------------------------------------------------------------------------------------
+
+def test_a_location_names_each_endpoint_and_hides_its_password() -> None:
+    location = parse_location("sparql+https://reader:s3cret@db.example.org:8443/ds/query?update=/ds/update"
+                              "&graph-store=https://db.example.org:8443/ds/data&timeout=5&batch=1000")
+    assert location.query_url == "https://db.example.org:8443/ds/query"
+    assert location.update_url == "https://db.example.org:8443/ds/update"
+    assert location.graph_store_url == "https://db.example.org:8443/ds/data"
+    assert (location.auth, location.user, location.timeout, location.batch) == ("basic", "reader", 5.0, 1000)
+    assert "s3cret" not in repr(location)
+    assert "s3cret" not in redacted("sparql+https://reader:s3cret@db.example.org/ds/query")
+    settings = load_settings(environ={"INNOGRAPH_STORE": "sparql+http://u:s3cret@h:1/q"})
+    assert "s3cret" not in repr(settings)
+
+
+def test_the_password_and_token_may_come_from_the_environment() -> None:
+    location = parse_location("sparql+http://dba@h:8890/sparql?auth=digest",
+                              environ={"INNOGRAPH_STORE_PASSWORD": "from-env"})
+    assert (location.auth, location.password) == ("digest", "from-env")
+    bearer = parse_location("sparql+http://h/q", environ={"INNOGRAPH_STORE_TOKEN": "t0ken"})
+    assert (bearer.auth, bearer.token) == ("bearer", "t0ken")
+
+
+@pytest.mark.parametrize(("location", "named"), [
+    ("sparql+http://h/q?colour=blue", "unknown store options ['colour']"),
+    ("sparql+http://h/q?auth=kerberos", "auth is one of"),
+    ("sparql+http://h/q?auth=digest", "needs a user and a password"),
+    ("sparql+http://h/q?timeout=soon", "are numbers"),
+    ("sparql+http://h/q?default-graph=mine", "default-graph is"),
+    ("sparql+ftp://h/q", "is not a sparql+http"),
+])
+def test_a_wrong_location_is_an_error_naming_the_problem(location: str, named: str) -> None:
+    with pytest.raises(InputError, match="store") as raised:
+        parse_location(location, environ={})
+    assert named in raised.value.message
+
+
+def test_an_unreachable_server_is_a_clear_error_on_the_command_line() -> None:
+    result = CliRunner().invoke(main, ["--store", f"sparql+http://127.0.0.1:{free_port()}/q?retries=0", "graphs"])
+    assert result.exit_code == 1
+    assert "cannot reach the store" in result.output and "Traceback" not in result.output
+
+
+def test_the_remote_store_is_chosen_by_the_location_alone() -> None:
+    assert isinstance(open_store("sparql+http://127.0.0.1:1/query"), RemoteStore)
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(check: object, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except StoreError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> tuple[_Server, threading.Thread]:
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+class flaky_proxy:  # noqa: N801 - a context manager, named like a function
+    """Answers 503 to the first `failures` requests, then passes requests on to the real server."""
+
+    def __init__(self, upstream: RunningServer, failures: int) -> None:
+        self.upstream, self.failures, self.seen = upstream, failures, []
+
+    def __enter__(self) -> tuple[str, list[int]]:
+        import urllib.request
+
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if len(proxy.seen) < proxy.failures:
+                    proxy.seen.append(503)
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                request = urllib.request.Request(proxy.upstream.query_url, data=body, headers={
+                    "Content-Type": self.headers["Content-Type"], "Accept": self.headers["Accept"]})
+                with urllib.request.urlopen(request) as answer:
+                    data = answer.read()
+                    proxy.seen.append(answer.status)
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", answer.headers["Content-Type"])
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server, _ = _serve(Handler)
+        return f"sparql+http://127.0.0.1:{self.server.server_port}/query", self.seen
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+
+
+class redirecting_server:  # noqa: N801
+    """Answers every request with a 302 to `target`."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __enter__(self) -> str:
+        target = self.target
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server, _ = _serve(Handler)
+        return f"sparql+http://127.0.0.1:{self.server.server_port}/query"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+
+
