@@ -233,6 +233,16 @@ def test_virtuoso_answers_cut_at_its_row_limit_are_refused_as_incomplete_and_nev
         app.extensions["innograph.executor"].close()
 
 
+def test_a_virtuoso_query_stopped_at_its_time_limit_is_refused_as_incomplete(tmp_path: Path) -> None:
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with virtuoso_server(tmp_path / "virtuoso") as virtuoso:
+        invoke("--store", virtuoso.location, "init")
+        started = time.monotonic()
+        with pytest.raises(IncompleteAnswer, match="time or row limit"):
+            open_store(virtuoso.location + "&timeout=1").query(endless)
+        assert time.monotonic() - started < 30
+
+
 # --- locations ---------------------------------------------------------------------------------------------
 
 def test_a_location_names_each_endpoint_and_hides_its_password() -> None:

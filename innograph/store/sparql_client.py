@@ -22,6 +22,8 @@ TRANSIENT_STATUSES = {502, 503, 504}
 FIRST_BACKOFF = 0.25
 """Seconds before the first retry; each further retry waits twice as long."""
 MESSAGE_LIMIT = 600
+VIRTUOSO_GRACE = 10.0
+"""Seconds beyond the time limit to wait for Virtuoso's own answer that it stopped a query."""
 
 
 class IncompleteAnswer(StoreError):
@@ -101,7 +103,9 @@ class SparqlClient:
         attempt = 0
         while True:
             try:
-                response = self.session.request(method, url, timeout=(10, self.location.timeout),
+                # Virtuoso is told to stop at `timeout` and then answers that it stopped: give it time to say so.
+                wait = self.location.timeout + (VIRTUOSO_GRACE if self.is_virtuoso() else 0)
+                response = self.session.request(method, url, timeout=(10, wait),
                                                 allow_redirects=False, **arguments)  # type: ignore[arg-type]
             except requests.exceptions.ReadTimeout:
                 raise StoreError(f"the store at {url} did not answer within {self.location.timeout:g} s") from None
