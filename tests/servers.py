@@ -63,6 +63,24 @@ class RunningServer:
     isql_port: int | None = None
     # Graphs the server holds before any test writes: Virtuoso's own (virtrdf#, ldp#, its endpoint description).
     system_graphs: frozenset[str] = field(default_factory=frozenset)
+    command: tuple[str, ...] = ()  # how it was started, to start it again after a crash
+
+    def crash(self) -> None:
+        """Kill the server with SIGKILL, as a power cut or the kernel's OOM killer would."""
+        self.process.kill()
+        self.process.wait()
+
+    def start_again(self) -> None:
+        """Start the crashed server again on the same ports and database, which it recovers from its own log."""
+        log_path = self.directory / f"{self.name}-again.log"
+        self.process = _spawn(list(self.command), log_path, Path(self.command_cwd))
+        self.log_paths = (log_path,)
+        _running.add(self)
+        _wait_until_ready(self)
+
+    @property
+    def command_cwd(self) -> str:
+        return str(self.directory / "db") if self.name == "virtuoso" else str(self.directory)
 
     def stop(self) -> None:
         """Terminate the server, waiting for it, and kill it if it does not go; safe to call more than once."""
@@ -178,11 +196,8 @@ def oxigraph_server(directory: Path) -> Iterator[RunningServer]:
         port = _free_ports(1)[0]
         log_path = directory / f"oxigraph-{attempt}.log"
         base = f"http://127.0.0.1:{port}"
-        process = _spawn(
-            [executable, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}"],
-            log_path,
-            directory,
-        )
+        command = (executable, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}")
+        process = _spawn(list(command), log_path, directory)
         return RunningServer(
             name="oxigraph",
             location=f"sparql+http://127.0.0.1:{port}/query?update=/update&graph-store=/store",
@@ -195,6 +210,7 @@ def oxigraph_server(directory: Path) -> Iterator[RunningServer]:
             process=process,
             directory=directory,
             log_paths=(log_path,),
+            command=command,
         )
 
     server = _start(launch, lambda server: None)
@@ -234,7 +250,8 @@ def virtuoso_server(
         ini = database / "virtuoso.ini"
         ini.write_text(_virtuoso_ini(database, isql_port, http_port, *limits), encoding="utf-8")
         log_path = directory / f"virtuoso-{attempt}.out"
-        process = _spawn([VIRTUOSO, "+foreground", "+configfile", str(ini)], log_path, database)
+        command = (VIRTUOSO, "+foreground", "+configfile", str(ini))
+        process = _spawn(list(command), log_path, database)
         base = f"http://127.0.0.1:{http_port}"
         return RunningServer(
             name="virtuoso",
@@ -252,6 +269,7 @@ def virtuoso_server(
             directory=directory,
             log_paths=(log_path,),  # in the foreground it writes its log (db/virtuoso.log) here too
             isql_port=isql_port,
+            command=command,
         )
 
     def after_start(server: RunningServer) -> None:

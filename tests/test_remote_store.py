@@ -31,7 +31,7 @@ from innograph.store.remote import RemoteStore
 from innograph.store.sparql_client import IncompleteAnswer
 
 from .backends import same_dataset
-from .servers import RunningServer, oxigraph_executable, oxigraph_server, virtuoso_server
+from .servers import RunningServer, oxigraph_server, virtuoso_server
 
 DEMO = Path(__file__).parents[1] / "data" / "demo"
 CLI = [sys.executable, "-c", "from innograph.cli import main; main()"]
@@ -161,37 +161,26 @@ def test_a_second_writer_is_refused_while_the_first_runs(oxigraph: RunningServer
 
 # --- servers that fail or lie ------------------------------------------------------------------------------
 
-def test_a_server_stopped_mid_load_leaves_the_live_graph_and_the_load_reports_the_failure(tmp_path: Path) -> None:
-    executable = oxigraph_executable()
-    assert executable is not None
-    port = free_port()
-    location = f"sparql+http://127.0.0.1:{port}/query?update=/update&graph-store=/store&retries=1&batch=2000"
-
-    def start() -> subprocess.Popen[bytes]:
-        server = subprocess.Popen([executable, "serve", "--location", str(tmp_path / "db"), "--bind",
-                                   f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: open_store(location).named_graphs() is not None)
-        return server
-
-    server = start()
-    invoke("--store", location, "init")
-    before = nquads(location)
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_a_server_killed_mid_load_keeps_its_live_graphs_and_the_load_reports_the_failure(
+        kind: str, tmp_path: Path) -> None:
     portfolio = tmp_path / "portfolio"
     invoke("generate", "--projects", "3000", str(portfolio))
-    loader = subprocess.Popen([*CLI, "--store", location, "load", "--quiet", str(portfolio)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    time.sleep(2.0)
-    server.send_signal(signal.SIGKILL)
-    server.wait()
-    output = loader.communicate(timeout=120)[0].decode()
-    try:
-        server = start()
+    start = oxigraph_server if kind == "oxigraph" else virtuoso_server
+    with start(tmp_path / kind) as server:
+        location = server.location + "&retries=1&batch=2000"
+        invoke("--store", location, "init")
+        before = nquads(location)
+        loader = subprocess.Popen([*CLI, "--store", location, "load", "--quiet", str(portfolio)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        time.sleep(3.0)
+        server.crash()
+        output = loader.communicate(timeout=120)[0].decode()
+        server.start_again()
+
         assert loader.returncode == 1 and "cannot reach the store" in output and "Traceback" not in output
         invoke("--store", location, "recover")
         assert same_dataset(nquads(location), before)
-    finally:
-        server.kill()
-        server.wait()
 
 
 def test_transient_failures_are_retried_with_back_off(oxigraph: RunningServer) -> None:
@@ -296,18 +285,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def wait_until(check: object, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if check():  # type: ignore[operator]
-                return
-        except StoreError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.1)
 
 
 def fetch(url: str) -> tuple[int, bytes]:
