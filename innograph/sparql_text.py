@@ -78,6 +78,25 @@ def query_form(text: str) -> str | None:
     return None
 
 
+def without_comments(text: str) -> str:
+    """The text with each comment replaced by the end of its line, so that line numbers stay the same."""
+    pieces, last = [], 0
+    for token in tokens(text):
+        if token.kind == "comment":
+            pieces.append(text[last:token.start] + ("\n" if token.text.endswith("\n") else ""))
+            last = token.end
+    return "".join(pieces) + text[last:]
+
+
+def whole_store_operation(update: str) -> bool:
+    """Whether the update is only DROP or CLEAR of ALL or NAMED graphs (with SILENT or not), once or more."""
+    words = [t.text.upper() for t in tokens(update) if t.kind != "comment"]
+    operations = " ".join(words).split(" ; ")
+    return bool(words) and all(
+        op.strip().rstrip(" ;").replace(" SILENT", "") in ("DROP ALL", "DROP NAMED", "CLEAR ALL", "CLEAR NAMED")
+        for op in operations if op.strip(" ;"))
+
+
 ABSOLUTE_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
 
 

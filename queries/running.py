@@ -49,7 +49,7 @@ RESOLVE = (
     "  ?resource a ?class .\n"
     "  { ?resource ig:code ?name } UNION { ?resource ig:unifiedSocialCreditCode ?name }\n"
     "  UNION { ?resource rdfs:label ?name }\n"
-    "  FILTER(LCASE(STR(?name)) = LCASE(STR(?text)))\n"
+    "  FILTER(LCASE(STR(?name)) = LCASE(?text))\n"  # ?text is a plain string; Virtuoso garbles STR() of non-ASCII ones
     "} ORDER BY ?resource LIMIT 5"
 )
 IS_INSTANCE = "ASK WHERE { ?resource a ?class }"

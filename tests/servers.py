@@ -226,7 +226,7 @@ def virtuoso_server(
     *,
     result_set_max_rows: int = 1_000_000,
     max_query_execution_time: int = 600,
-    max_query_cost_estimation_time: int = 3600,
+    max_query_cost_estimation_time: int = 0,  # 0: no estimate check (it refuses some empty-answer queries)
 ) -> Iterator[RunningServer]:
     """A Virtuoso with a new database in `directory`. Anonymous queries go to /sparql, which cannot write;
     updates and the Graph Store Protocol go as `dba` to /sparql-auth and /sparql-graph-crud-auth, which accept
@@ -329,6 +329,7 @@ NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
 ThreadsPerQuery = 2
 MaxQueryMem = 512M
+MaxSortedTopRows = 1000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}

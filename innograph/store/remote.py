@@ -30,7 +30,14 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from innograph.errors import QueryError, StoreError
-from innograph.sparql_text import has_keyword, has_relative_iri, query_form, with_using
+from innograph.sparql_text import (
+    has_keyword,
+    has_relative_iri,
+    query_form,
+    whole_store_operation,
+    with_using,
+    without_comments,
+)
 from innograph.store import Bindings, QueryDataset, Result, Store, Triple, Writer
 from innograph.store.answers import as_result, serialized
 from innograph.store.binding import with_values
@@ -140,10 +147,13 @@ class RemoteReader(Store):
 
         `bare` sends no dataset: for innograph's own queries, which name each graph they read.
         """
+        text = without_comments(text)  # Virtuoso misreads some queries with comments (answers change)
         if accept is None:
             accept = GRAPH_ACCEPT if query_form(text) in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
         if dataset is not None:
             default, named = dataset.default_graphs, dataset.named_graphs
+            if self.client.is_virtuoso():  # it has no graph of its own to be the default graph: name an empty one
+                default, named = default or (NO_GRAPH,), named or (NO_GRAPH,)
         elif bare or has_keyword(text, "FROM") or self.location.union_default_graph:
             default, named = (), ()
         else:
@@ -301,7 +311,17 @@ class RemoteWriter(RemoteReader, Writer):
         self._note(graph, False)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
-        self.client.update(_with_base(sparql, base_iri))
+        text = without_comments(sparql)
+        if self.client.is_virtuoso() and whole_store_operation(text):
+            # Virtuoso answers DROP/CLEAR ALL and NAMED with success and does nothing: name each graph instead.
+            graphs = self.named_graphs()
+            for graph in graphs:
+                self._protect(graph)
+            if graphs:
+                self.client.update(" ; ".join(f"DROP SILENT GRAPH {_iri(g)}" for g in graphs))
+            self._known = set()
+            return
+        self.client.update(_with_base(text, base_iri))
         self._known = None  # an update may create or empty any graph
 
     def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
@@ -19,6 +20,8 @@ from innograph.errors import QueryError, StoreError
 from innograph.store.location import RemoteLocation
 
 TRANSIENT_STATUSES = {502, 503, 504}
+FORM = "application/x-www-form-urlencoded; charset=UTF-8"
+"""With the charset said: without it Virtuoso reads the query's non-ASCII text as Latin-1."""
 FIRST_BACKOFF = 0.25
 """Seconds before the first retry; each further retry waits twice as long."""
 MESSAGE_LIMIT = 600
@@ -63,8 +66,8 @@ class SparqlClient:
         form += [("default-graph-uri", g) for g in default_graphs] + [("named-graph-uri", g) for g in named_graphs]
         if self.is_virtuoso():  # its own time limit, so that it stops (and says so) rather than run on
             form.append(("timeout", str(int(self.location.timeout * 1000))))
-        response = self._send("POST", self.location.query_url, idempotent=True, data=form,
-                              headers={"Accept": accept})
+        response = self._send("POST", self.location.query_url, idempotent=True, data=urlencode(form),
+                              headers={"Accept": accept, "Content-Type": FORM})
         if "X-SPARQL-MaxRows" in response.headers:
             raise IncompleteAnswer(f"the store at {self.location.query_url} cut the answer at its row limit "
                                    f"({response.headers['X-SPARQL-MaxRows']} rows, Virtuoso's ResultSetMaxRows); "
@@ -79,11 +82,16 @@ class SparqlClient:
         """Whether the server is Virtuoso: by the location's dialect, else by the Server header it sent."""
         if self.location.dialect != "auto":
             return self.location.dialect == "virtuoso"
-        return "virtuoso" in (self.server_software or "").lower()
+        if self.server_software is None:  # ask once, before the first request whose form depends on it
+            self.server_software = self._send("POST", self.location.query_url, idempotent=True,
+                                              data=urlencode([("query", "ASK {}")]),
+                                              headers={"Content-Type": FORM}).headers.get("Server", "")
+        return "virtuoso" in self.server_software.lower()
 
     def update(self, text: str) -> None:
         """Run a SPARQL update; retried only when it cannot have reached the server."""
-        self._send("POST", self.location.update_url, idempotent=False, data=[("update", text)])
+        self._send("POST", self.location.update_url, idempotent=False, data=urlencode([("update", text)]),
+                   headers={"Content-Type": FORM})
 
     def put_graph(self, graph: str, body: bytes, media_type: str, parameter: str = "graph") -> None:
         """Replace `graph` with `body` through the Graph Store Protocol."""
@@ -104,7 +112,9 @@ class SparqlClient:
         while True:
             try:
                 # Virtuoso is told to stop at `timeout` and then answers that it stopped: give it time to say so.
-                wait = self.location.timeout + (VIRTUOSO_GRACE if self.is_virtuoso() else 0)
+                known_virtuoso = self.location.dialect == "virtuoso" or (
+                    self.server_software is not None and self.is_virtuoso())
+                wait = self.location.timeout + (VIRTUOSO_GRACE if known_virtuoso else 0)
                 response = self.session.request(method, url, timeout=(10, wait),
                                                 allow_redirects=False, **arguments)  # type: ignore[arg-type]
             except requests.exceptions.ReadTimeout:
@@ -115,7 +125,6 @@ class SparqlClient:
                     time.sleep(FIRST_BACKOFF * 2 ** (attempt - 1))
                     continue
                 raise StoreError(f"cannot reach the store at {url}: {_reason(error)}") from None
-            self.server_software = self.server_software or response.headers.get("Server")
             if response.status_code in TRANSIENT_STATUSES and idempotent and attempt < self.location.retries:
                 attempt += 1
                 time.sleep(FIRST_BACKOFF * 2 ** (attempt - 1))
