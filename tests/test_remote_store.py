@@ -6,6 +6,7 @@ query-library tests run on the servers as well with --store-backend (see tests/b
 
 from __future__ import annotations
 
+import base64
 import http.server
 import signal
 import socket
@@ -184,9 +185,24 @@ def test_a_server_killed_mid_load_keeps_its_live_graphs_and_the_load_reports_the
 
 
 def test_transient_failures_are_retried_with_back_off(oxigraph: RunningServer) -> None:
-    with flaky_proxy(oxigraph, failures=2) as (location, seen):
+    with proxy(oxigraph, failures=2) as (location, seen):
         assert open_store(location).named_graphs() == []
     assert seen[:3] == [503, 503, 200]
+
+
+def test_basic_and_bearer_credentials_are_sent_and_a_refusal_is_named(
+        oxigraph: RunningServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    basic = "Basic " + base64.b64encode(b"reader:s3cret").decode()
+    with proxy(oxigraph, authorization=basic) as (location, seen):
+        assert open_store(location.replace("//", "//reader:s3cret@", 1)).named_graphs() == []
+        with pytest.raises(StoreError, match="refused innograph's credentials") as refused:
+            open_store(location.replace("//", "//reader:wrong@", 1)).named_graphs()
+        assert "wrong" not in refused.value.message
+    assert 200 in seen and 401 in seen
+    with proxy(oxigraph, authorization="Bearer t0ken") as (location, seen):
+        monkeypatch.setenv("INNOGRAPH_STORE_TOKEN", "t0ken")
+        assert open_store(location).named_graphs() == []
+    assert seen and set(seen) == {200}
 
 
 def test_a_redirect_is_not_followed(oxigraph: RunningServer) -> None:
@@ -309,11 +325,12 @@ def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> tuple[_Server, 
     return server, thread
 
 
-class flaky_proxy:  # noqa: N801 - a context manager, named like a function
-    """Answers 503 to the first `failures` requests, then passes requests on to the real server."""
+class proxy:  # noqa: N801 - a context manager, named like a function
+    """Stands before the real server: answers 503 to the first `failures` requests and 401 to a request without
+    the `authorization` header asked for, and passes the others on; records each status it answered."""
 
-    def __init__(self, upstream: RunningServer, failures: int) -> None:
-        self.upstream, self.failures, self.seen = upstream, failures, []
+    def __init__(self, upstream: RunningServer, failures: int = 0, authorization: str | None = None) -> None:
+        self.upstream, self.failures, self.authorization, self.seen = upstream, failures, authorization, []
 
     def __enter__(self) -> tuple[str, list[int]]:
         import urllib.request
@@ -323,9 +340,12 @@ class flaky_proxy:  # noqa: N801 - a context manager, named like a function
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if len(proxy.seen) < proxy.failures:
-                    proxy.seen.append(503)
-                    self.send_response(503)
+                refusal = 503 if len(proxy.seen) < proxy.failures else None
+                if proxy.authorization and self.headers.get("Authorization") != proxy.authorization:
+                    refusal = 401
+                if refusal:
+                    proxy.seen.append(refusal)
+                    self.send_response(refusal)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
