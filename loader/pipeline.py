@@ -107,7 +107,7 @@ def prepare(paths: list[Path], settings: Settings, store: Store, mapping_file: P
             source.origins = conversion.origins
         else:
             try:
-                source.content = parse_file(path, syntax_for(path))
+                source.content = parse_file(path, syntax_for(path), untrusted=True)
                 source.rows_read = len(source.content)
             except InputError as error:
                 column = str(error.position.column) if error.position.column else None

@@ -552,9 +552,6 @@ def test_after_an_upload_that_crashes_the_parser_the_service_answers_and_nothing
     assert fetch(f"{base}/rdf-graph-store?{urllib.parse.urlencode({'graph': f'{GRAPH}/nested'})}").status == 404
 
 
-@pytest.mark.xfail(strict=True, reason="the graph store parses uploads in the web worker itself: pyoxigraph's JSON-LD "
-                                       "parser overflows its stack on 5,000 nested lists and the worker dies with "
-                                       "SIGSEGV, so the client's connection is dropped instead of a 400")
 def test_an_upload_that_crashes_the_parser_gets_an_error_answer_and_costs_no_web_worker(
         crashing_upload: tuple[Answer | OSError, set[int], set[int]]) -> None:
     outcome, before, after = crashing_upload
@@ -580,9 +577,6 @@ def test_a_load_that_crashes_the_parser_leaves_the_store_unchanged(
     assert before == after
 
 
-@pytest.mark.xfail(strict=True, reason="the loader parses in its own process: pyoxigraph's JSON-LD parser overflows "
-                                       "its stack on 5,000 nested lists and `innograph load` dies with SIGSEGV "
-                                       "instead of reporting the file")
 def test_a_load_that_crashes_the_parser_is_reported_as_an_error_of_the_file(
         crashing_load: tuple[int, str, bytes, bytes]) -> None:
     status, output, _, _ = crashing_load

@@ -17,6 +17,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from innograph.errors import InputError, Position
+from innograph.store.parsing_child import NESTING_SYNTAXES, ParserCrashed, parse_in_child
 
 XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -79,16 +80,24 @@ class ParsedRdf:
             yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
 
 
-def parse_rdf(data: bytes, syntax: Syntax, *, source: str, base_iri: str | None = None) -> ParsedRdf:
-    """Parse a whole document, or raise InputError naming the source, line and column."""
+def parse_rdf(data: bytes, syntax: Syntax, *, source: str, base_iri: str | None = None,
+              untrusted: bool = False) -> ParsedRdf:
+    """Parse a whole document, or raise InputError naming the source, line and column.
+
+    An `untrusted` document of a nesting syntax is parsed in a child process that may crash
+    (innograph.store.parsing_child): uploads and the loader's files are untrusted.
+    """
     if syntax.name == "rdfxml":
         _refuse_entity_declarations(data, source)
     try:
-        quads = list(ox.parse(data, syntax.native, base_iri=base_iri, rename_blank_nodes=True))
+        if untrusted and syntax.native in NESTING_SYNTAXES:
+            quads = parse_in_child(data, syntax.native, base_iri)
+        else:
+            quads = list(ox.parse(data, syntax.native, base_iri=base_iri, rename_blank_nodes=True))
     except SyntaxError as error:
         position = Position(file=source, line=error.lineno, column=error.offset)
         raise InputError(_syntax_message(error), position) from None
-    except ValueError as error:
+    except (ValueError, ParserCrashed) as error:
         raise InputError(str(error), Position(file=source)) from None
     if any(isinstance(term, ox.Triple) for quad in quads for term in (quad.subject, quad.object)):
         raise InputError("RDF 1.2 triple terms (<<( ... )>>) are not supported; innograph stores RDF 1.1",
@@ -106,7 +115,8 @@ def _refuse_entity_declarations(data: bytes, source: str) -> None:
                          "or read local files)", Position(file=source, line=line, column=column))
 
 
-def parse_file(path: str | Path, syntax: Syntax | None = None, *, base_iri: str | None = None) -> ParsedRdf:
+def parse_file(path: str | Path, syntax: Syntax | None = None, *, base_iri: str | None = None,
+               untrusted: bool = False) -> ParsedRdf:
     """Parse a file, guessing its syntax from its extension when none is given."""
     path = Path(path)
     syntax = syntax or syntax_for(path)
@@ -114,7 +124,7 @@ def parse_file(path: str | Path, syntax: Syntax | None = None, *, base_iri: str 
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror}", Position(file=str(path))) from None
-    return parse_rdf(data, syntax, source=str(path), base_iri=base_iri)
+    return parse_rdf(data, syntax, source=str(path), base_iri=base_iri, untrusted=untrusted)
 
 
 def _syntax_message(error: SyntaxError) -> str:
