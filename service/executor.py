@@ -14,7 +14,9 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
+from innograph.config import Settings
 from innograph.errors import InnographError, QueryError
+from innograph.service.guard import inspect_query, inspect_update
 from innograph.service.metrics import QUERY_TIMEOUTS
 from innograph.store import QueryDataset, Reader, open_reader
 from innograph.store.rdfio import cut_results
@@ -35,15 +37,26 @@ def _serve_queries(connection: Connection, store_path: str, memory_bytes: int, i
     store = open_reader(store_path, in_memory)
     while True:
         try:
-            sparql, results_type, graph_type, dataset, row_cap, base_iri = connection.recv()
+            task, *arguments = connection.recv()
         except EOFError:
             return
         try:
-            connection.send(("ok", *_answer(store, sparql, results_type, graph_type, dataset, row_cap, base_iri)))
+            if task == "inspect":
+                connection.send(("ok", _inspect(*arguments)))
+            else:
+                connection.send(("ok", *_answer(store, *arguments)))
         except InnographError as error:
             connection.send(("error", error.status, error.message))
         except MemoryError:
             connection.send(("error", 503, "the query needed more memory than a query may use"))
+
+
+def _inspect(text: str, settings: Settings, update: bool) -> str | None:
+    """The guard's check of a request (innograph.service.guard), here because parsing may take long."""
+    if update:
+        inspect_update(text, settings)
+        return None
+    return inspect_query(text, settings)
 
 
 def _answer(store: Reader, sparql: str, results_type: str, graph_type: str, dataset: QueryDataset | None,
@@ -88,7 +101,16 @@ class QueryExecutor:
             row_cap: int = 0, base_iri: str | None = None) -> tuple[str, str, bytes, bool]:
         """(kind, media type, body, whether rows were cut) of the query, or QueryTimeout / QueryWorkerFailed /
         QueryError; `row_cap` > 0 says the text asks for at most row_cap + 1 rows (see _answer)."""
-        request = (sparql, results_type, graph_type, dataset, row_cap, base_iri)
+        reply = self._call(("answer", sparql, results_type, graph_type, dataset, row_cap, base_iri))
+        return reply[1], reply[2], reply[3], reply[4]
+
+    def inspect(self, text: str, settings: Settings, update: bool = False) -> str | None:
+        """The guard's verdict on a query or update (its result kind, or QueryError), under the time limit:
+        rdflib's parser takes seconds over some texts within the length cap."""
+        return self._call(("inspect", text, settings, update))[1]
+
+    def _call(self, request: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Send one request to the child and wait for its reply at most the time limit."""
         # One query at a time per process; a request that cannot get the process within the time limit
         # is told so, rather than waiting behind every query queued before it.
         if not self._lock.acquire(timeout=self.timeout):
@@ -116,7 +138,7 @@ class QueryExecutor:
             error = QueryError(reply[2])
             error.status = reply[1]
             raise error
-        return reply[1], reply[2], reply[3], reply[4]
+        return reply
 
     def _ensure_child(self) -> Connection:
         if self._process is None or not self._process.is_alive():

@@ -10,7 +10,6 @@ from innograph.errors import QueryError
 from innograph.service.authorization import require_write_token
 from innograph.service.description import service_description
 from innograph.service.errors import NotAcceptable, UnsupportedMediaType
-from innograph.service.guard import inspect_query, inspect_update
 from innograph.service.negotiation import GRAPHS, RESULTS, choose, require
 from innograph.sparql_text import has_keyword, with_row_limit, with_using
 from innograph.store import QueryDataset, Store
@@ -112,7 +111,7 @@ def _dataset() -> QueryDataset | None:
 
 def _answer(query: str, dataset: QueryDataset | None) -> Response:
     accept, alias = request.headers.get("Accept"), request.args.get("format")
-    kind = inspect_query(query, current_app.config["INNOGRAPH"])
+    kind = current_app.extensions["innograph.executor"].inspect(query, current_app.config["INNOGRAPH"])
     if kind is not None:  # known before running: refuse an unacceptable format without doing the work
         require(GRAPHS if kind == "graph" else RESULTS, accept, alias)
     results_type = choose(RESULTS, accept, alias)
@@ -142,7 +141,7 @@ def _update(text: str) -> Response:
     """Run an update with the write token: the whole update and the new entailments, or nothing."""
     settings = current_app.config["INNOGRAPH"]
     require_write_token(request, settings)
-    inspect_update(text, settings)
+    current_app.extensions["innograph.executor"].inspect(text, settings, update=True)
     text = _with_update_dataset(text)
     with get_store().transaction() as writer:
         writer.update(text, base_iri=_base_iri())

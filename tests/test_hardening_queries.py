@@ -260,9 +260,6 @@ def test_an_unknown_function_is_a_400_and_does_not_cost_the_query_process(server
     assert_still_serving(server)
 
 
-@pytest.mark.xfail(strict=True, reason="guard.py parses every query with rdflib in the web worker, outside the "
-                                       "time limit: 49,000 VALUES rows (98,000 characters) take about 15 s to "
-                                       "parse, a chain of 20,000 `||` about a minute")
 def test_a_values_block_just_under_the_length_cap_is_answered_or_stopped_at_the_limit(server: str) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { " + "0 " * 49_000 + "} ?s ?p ?o }"
     assert len(query) < 100_000
