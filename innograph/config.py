@@ -42,6 +42,11 @@ class Settings:
     """Seconds a query may run before it is stopped and answered with 503."""
     query_memory_mb: int = 2048
     """Address-space cap of the process that runs a worker's queries, in MiB (0: no cap)."""
+    update_timeout: float = 300.0
+    """Seconds a write over HTTP (update, graph store) may run before it is stopped, changing nothing."""
+    update_memory_mb: int = 0
+    """Address-space cap of the process that runs a write over HTTP, in MiB (0: no cap; an embedded write
+    holds the whole dataset in memory, about 600 MB per million triples)."""
     result_row_cap: int = 100_000
     """Most rows a SELECT on /sparql returns; a cut answer says so in a header (0: no cap)."""
     serve_from: str = "memory"

@@ -6,11 +6,11 @@ import uuid
 
 from flask import Blueprint, Response, current_app, request
 
-from innograph.bootstrap import refresh_entailments
 from innograph.errors import InnographError, QueryError
 from innograph.service.authorization import require_write_token
 from innograph.service.errors import Forbidden, UnsupportedMediaType
 from innograph.service.negotiation import GRAPHS, require
+from innograph.service.writing import GraphWrite, write_in_child
 from innograph.store import QueryDataset, Store
 from innograph.store.rdfio import SYNTAXES, ParsedRdf, is_valid_iri, parse_rdf, syntax_for
 
@@ -78,26 +78,14 @@ def write(direct: str | None = None) -> Response:
     if request.method == "DELETE" and not existed:
         raise GraphNotFound(f"no graph {graph} in the store")
     contents = [] if request.method == "DELETE" else _contents(graph)
-    with store.transaction() as writer:
-        if request.method == "DELETE":
-            writer.drop_graph(graph)
-        elif request.method == "PUT":
-            writer.replace_graph(graph, contents[0])
-        else:
-            for content in contents:
-                writer.add_to_graph(graph, content)
-        refresh_entailments(writer, settings.graphs)
+    write_in_child(settings, GraphWrite.of(request.method, graph, contents))
     return Response(status=201 if request.method != "DELETE" and not existed else 204)
 
 
 def _create() -> Response:
     """A POST to the graph store itself: the body becomes a new graph, named by a URL of this service."""
     graph = f"{request.url_root}rdf-graph-store/{uuid.uuid4()}"
-    contents = _contents(graph)
-    with _store().transaction() as writer:
-        for content in contents:
-            writer.add_to_graph(graph, content)
-        refresh_entailments(writer, current_app.config["INNOGRAPH"].graphs)
+    write_in_child(current_app.config["INNOGRAPH"], GraphWrite.of("POST", graph, _contents(graph)))
     response = Response(status=201)
     response.headers["Location"] = graph
     return response

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 from rdflib import URIRef
 
-from innograph.bootstrap import refresh_entailments
 from innograph.errors import QueryError
 from innograph.service.authorization import require_write_token
 from innograph.service.description import service_description
 from innograph.service.errors import NotAcceptable, UnsupportedMediaType
 from innograph.service.negotiation import GRAPHS, RESULTS, choose, require
+from innograph.service.writing import Update, write_in_child
 from innograph.sparql_text import has_keyword, with_row_limit, with_using
 from innograph.store import QueryDataset, Store
 from innograph.store.rdfio import is_valid_iri, sparql_term
@@ -142,10 +142,7 @@ def _update(text: str) -> Response:
     settings = current_app.config["INNOGRAPH"]
     require_write_token(request, settings)
     current_app.extensions["innograph.executor"].inspect(text, settings, update=True)
-    text = _with_update_dataset(text)
-    with get_store().transaction() as writer:
-        writer.update(text, base_iri=_base_iri())
-        refresh_entailments(writer, settings.graphs)
+    write_in_child(settings, Update(_with_update_dataset(text), _base_iri()))
     return Response(status=204)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -10,7 +11,7 @@ import urllib.request
 import pytest
 
 from innograph.config import Settings
-from innograph.store import Store
+from innograph.store import Store, open_store
 from innograph.store.rdfio import syntax_for
 
 from .conftest import WRITE_TOKEN as TOKEN
@@ -70,3 +71,30 @@ def test_load_of_a_local_file_is_refused_even_with_the_token(service) -> None:
 
 def test_the_token_never_shows_in_the_settings_repr() -> None:
     assert TOKEN not in repr(Settings(write_token=TOKEN))
+
+
+ENDLESS_UPDATE = """INSERT { GRAPH <https://w3id.org/innograph/id/graph/source/manual> { ?a <urn:p> ?d } }
+WHERE { GRAPH ?one { ?a ?b ?c } GRAPH ?two { ?d ?e ?f } GRAPH ?three { ?g ?h ?i } }"""
+
+
+@pytest.mark.embedded_only  # a server cannot be told to stop an update: it runs on there (README, server stores)
+def test_an_over_long_update_is_stopped_at_the_time_limit_changes_nothing_and_the_next_write_lands(
+        store_location: str) -> None:
+    from innograph.bootstrap import initialise
+    from innograph.service import create_app
+
+    from .conftest import live_server
+
+    settings = Settings(store=store_location, write_token=TOKEN, update_timeout=2.0)
+    initialise(settings)
+    store = open_store(settings.store)
+    before = dump(store)
+    app = create_app(settings)
+    with live_server(app) as base:
+        started = time.monotonic()
+        assert post_update(f"{base}/sparql", ENDLESS_UPDATE, TOKEN) == 503
+        assert time.monotonic() - started < 30
+        assert dump(store) == before
+        assert post_update(f"{base}/sparql", INSERT, TOKEN) == 204
+    app.extensions["innograph.executor"].close()
+    assert store.query("ASK { <https://w3id.org/innograph/id/organization/new-university> ?p ?o }").boolean

@@ -132,6 +132,11 @@ def _syntax_message(error: SyntaxError) -> str:
     return text.split(": ", 1)[1] if text.startswith("Parser error at") and ": " in text else text
 
 
+def serialize_quads(content: ParsedRdf) -> bytes:
+    """A parsed document as N-Quads, to hand it to another process."""
+    return ox.serialize(content.quads, format=ox.RdfFormat.N_QUADS)
+
+
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | None) -> Node | None:
     """Convert one pyoxigraph term to its rdflib equal."""
     if term is None or isinstance(term, ox.DefaultGraph):
