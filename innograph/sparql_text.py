@@ -160,6 +160,30 @@ def with_row_limit(text: str, cap: int) -> tuple[str, bool]:
     return text + clause, True
 
 
+def without_top_limit(text: str) -> tuple[str, int | None, int]:
+    """(text without its top-level LIMIT and OFFSET, the limit, the offset) for a query that also has a
+    top-level ORDER BY; (text, None, 0) for any other."""
+    depth, ordered, found = 0, False, {}
+    previous: Token | None = None
+    for token in tokens(text):
+        if token.kind == "punct" and token.text in "{([":
+            depth += 1
+        elif token.kind == "punct" and token.text in "})]":
+            depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "ORDER":
+            ordered = True
+        elif depth == 0 and token.kind == "name" and token.text.isdigit() and previous is not None \
+                and previous.kind == "word" and previous.text.upper() in ("LIMIT", "OFFSET"):
+            found[previous.text.upper()] = (previous.start, token.end, int(token.text))
+        if token.kind != "comment":
+            previous = token
+    if not ordered or "LIMIT" not in found:
+        return text, None, 0
+    for start, end, _ in sorted(found.values(), reverse=True):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text, found["LIMIT"][2], found.get("OFFSET", (0, 0, 0))[2]
+
+
 def with_using(update: str, using: list[str], using_named: list[str]) -> str:
     """The update with `USING` / `USING NAMED` clauses (already written terms) before each operation's WHERE.
 

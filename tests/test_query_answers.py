@@ -23,7 +23,6 @@ from innograph.queries.catalogue import load_library
 from innograph.queries.commands import store_engine
 from innograph.queries.running import prepare, run
 
-from .backends import Stores
 from .demo_truth import (
     BUREAU,
     COMPONENT_CODES,
@@ -289,13 +288,9 @@ def _leading(order_by: str) -> list[tuple[str, int, Decimal]]:
 @pytest.mark.parametrize("order_by", [None, "projects", "funding"])
 @pytest.mark.parametrize("limit", [None, 3, 10000])
 def test_leading_organisations_ranks_by_projects_led_or_by_funding_received(
-        ask: Ask, order_by: str | None, limit: int | None, stores: Stores, request: pytest.FixtureRequest) -> None:
+        ask: Ask, order_by: str | None, limit: int | None) -> None:
     """leading-organisations: organisations ranked by the projects they lead (default) or by the funding they receive
     (amount of each CNY grant times their funding share), the first `limit` (default 10)."""
-    if stores.backend == "virtuoso":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Virtuoso 7.2.5 bug: with ORDER BY and LIMIT over two joined aggregate subqueries it counts "
-            "COUNT(DISTINCT ?led) one too high for most organisations (the same query without LIMIT is right)")))
     expected = _leading(order_by or "projects")[: 10 if limit is None else limit]
     params = {key: value for key, value in (("order_by", order_by), ("limit", limit)) if value is not None}
     rows = ask("leading-organisations", **params)

@@ -24,6 +24,7 @@ from rdflib import URIRef
 from innograph.cli import main
 from innograph.config import Settings, load_settings
 from innograph.errors import InputError, StoreError
+from innograph.sparql_text import whole_store_operation, without_comments, without_top_limit
 from innograph.store import open_store
 from innograph.store.copying import copy_store
 from innograph.store.location import parse_location, redacted
@@ -293,6 +294,37 @@ def test_an_unreachable_server_is_a_clear_error_on_the_command_line() -> None:
 
 def test_the_remote_store_is_chosen_by_the_location_alone() -> None:
     assert isinstance(open_store("sparql+http://127.0.0.1:1/query"), RemoteStore)
+
+
+# --- the text a server is sent ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10 OFFSET 5", (10, 5)),
+    ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } } ORDER BY ?s LIMIT 7", (7, 0)),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 10", (None, 0)),  # no order: the server's LIMIT is kept
+    ("SELECT * WHERE { ?s ?p 'ORDER BY LIMIT 3' } # ORDER BY ?s LIMIT 3", (None, 0)),
+])
+def test_a_top_level_limit_after_an_order_is_taken_out_to_be_applied_to_the_answer(
+        query: str, expected: tuple[int | None, int]) -> None:
+    text, limit, offset = without_top_limit(query)
+    assert (limit, offset) == expected
+    assert ("LIMIT 3" in text) == ("LIMIT 3" in query)  # inner limits, strings and comments stay
+    assert (limit is None) == (text == query)
+
+
+def test_comments_are_taken_out_and_line_numbers_kept() -> None:
+    query = "# title: 牵头机构 { \nSELECT * # the rest\nWHERE { ?s ?p '# not a comment' }"
+    text = without_comments(query)
+    assert text.count("\n") == query.count("\n") and "牵头" not in text and "'# not a comment'" in text
+
+
+@pytest.mark.parametrize(("update", "whole"), [
+    ("DROP ALL", True), ("clear silent named ;", True), ("CLEAR ALL ; DROP SILENT ALL", True),
+    ("DROP GRAPH <urn:g>", False), ("DROP ALL ; INSERT DATA { <urn:a> <urn:b> <urn:c> }", False),
+    ("INSERT DATA { <urn:a> <urn:b> 'DROP ALL' }", False),
+])
+def test_whole_store_drops_are_recognised_to_be_done_graph_by_graph_on_virtuoso(update: str, whole: bool) -> None:
+    assert whole_store_operation(update) is whole
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
