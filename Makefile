@@ -44,12 +44,18 @@ run: $(VENV)/.installed $(VENDOR)
 	$(BIN)/innograph --store $(STORE) stats
 	$(BIN)/innograph --store $(STORE) serve --host 127.0.0.1 --port 5568
 
-# The whole suite on the embedded store, then the tests marked `backends` on each real SPARQL server.
+# The whole suite on the embedded store, then the tests marked `backends` on each real SPARQL server. The two
+# server passes run side by side (each mostly waits on its own server) and print their reports in turn.
 test: $(VENV)/.installed system-deps $(VENDOR)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --store-backend=oxigraph
-	$(BIN)/python -m pytest --store-backend=virtuoso
+	@mkdir -p var
+	@for backend in oxigraph virtuoso; do \
+		($(BIN)/python -m pytest --store-backend=$$backend > var/test-$$backend.log 2>&1; \
+		 echo $$? > var/test-$$backend.status) & \
+	done; wait
+	@for backend in oxigraph virtuoso; do echo "=== pytest --store-backend=$$backend"; cat var/test-$$backend.log; done
+	@test "$$(cat var/test-oxigraph.status var/test-virtuoso.status)" = "$$(printf '0\n0')"
 
 # The README's screenshots, taken in Chromium from the demo data; Chinese labels need a CJK font.
 screenshots: $(VENV)/.installed system-deps $(VENDOR)

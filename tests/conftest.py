@@ -134,13 +134,25 @@ def demo_service(demo_settings: Settings) -> Iterator[str]:
 WRITE_TOKEN = "correct-horse-battery-staple"
 
 
+@pytest.fixture(scope="session")
+def initialised_template(stores: Stores) -> str:
+    """A store as `innograph init` leaves it, made once, for tests that need a fresh copy of one."""
+    location = stores.shared("initialised")
+    initialise(Settings(store=location))
+    return location
+
+
 @pytest.fixture
-def writable_service(store_location: str) -> Iterator[tuple[str, Store]]:
-    """A live service over a fresh initialised store that accepts writes with WRITE_TOKEN; yields (base URL, store)."""
+def writable_service(store_location: str, initialised_template: str) -> Iterator[tuple[str, Store]]:
+    """A live service over a fresh initialised store that accepts writes with WRITE_TOKEN; yields (base URL, store).
+
+    The store is a copy of the initialised template (innograph.store.copying, whose copies are tested to be
+    isomorphic): on a server, `init` costs seconds of entailment rounds, a copy a few requests."""
     from innograph.service import create_app
+    from innograph.store.copying import copy_store
 
     settings = Settings(store=store_location, write_token=WRITE_TOKEN)
-    initialise(settings)
+    copy_store(open_store(initialised_template), open_store(store_location))
     app = create_app(settings)
     with live_server(app) as base:
         yield base, open_store(settings.store)
