@@ -57,8 +57,9 @@ CREATED = "urn:innograph:created"
 NO_GRAPH = "urn:innograph:no-graph"
 """The dataset of a query when innograph holds no graph yet (an empty list would mean 'all')."""
 
-VIRTUOSO_SYSTEM = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/", "http://www.w3.org/ns/ldp#",
-                   "http://www.w3.org/2002/07/owl#", "urn:activitystreams-owl:map", "urn:core:services:sparql")
+VIRTUOSO_SYSTEM = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/",
+                   "http://www.w3.org/ns/ldp#", "http://www.w3.org/2002/07/owl#", "urn:activitystreams-owl:map",
+                   "urn:core:services:sparql")
 """Prefixes of the graphs a fresh Virtuoso database holds for itself."""
 
 RESULTS_ACCEPT = "application/sparql-results+xml"
@@ -78,8 +79,8 @@ def _iri(value: str) -> str:
     return sparql_term(URIRef(value))
 
 
-class RemoteReader(Store):
-    """Reads and the dataset bookkeeping shared by the store and its writer."""
+class RemoteStore(Store):
+    """The store named by a `sparql+http(s)://` location; its writer shares its reading."""
 
     def __init__(self, location: str) -> None:
         self.location = parse_location(location)
@@ -89,16 +90,15 @@ class RemoteReader(Store):
     # -- reading ---------------------------------------------------------------------------------------
 
     def query(self, sparql: str, bindings: Bindings | None = None) -> Result:
-        answer = self._ask(with_values(sparql, bindings or {}), None, None)
+        answer = self._ask(with_values(sparql, bindings or {}))
         if isinstance(answer, list):
-            return Result("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                                            for t in answer])
+            return Result("graph", triples=list(_as_rdflib(answer)))
         return as_result(answer)
 
     def serialized_query(self, sparql: str, bindings: Bindings | None, results_type: str, graph_type: str,
                          dataset: QueryDataset | None = None, base_iri: str | None = None) -> tuple[str, str, bytes]:
         text = _with_base(with_values(sparql, bindings or {}), base_iri)
-        answer = self._ask(text, None, dataset)
+        answer = self._ask(text, dataset=dataset)
         if isinstance(answer, list):
             return "graph", graph_type, ox.serialize(answer, format=ox.RdfFormat.from_media_type(graph_type))
         return serialized(answer, results_type, graph_type)
@@ -266,14 +266,10 @@ class RemoteReader(Store):
         return [row[0].value for row in solutions if isinstance(row[0], ox.NamedNode)]
 
 
-class RemoteStore(RemoteReader):
-    """The store named by a `sparql+http(s)://` location."""
-
-
-class RemoteWriter(RemoteReader, Writer):
+class RemoteWriter(RemoteStore, Writer):
     """Changes made within one transaction, journalled so they can be undone."""
 
-    def __init__(self, store: RemoteReader, transaction: str) -> None:
+    def __init__(self, store: RemoteStore, transaction: str) -> None:
         self.location, self.client = store.location, store.client
         self._graph_cache = None
         self.name = transaction
@@ -351,8 +347,7 @@ class RemoteWriter(RemoteReader, Writer):
 
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
         for graph in graphs:
-            for t in self._graph(graph):
-                yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)  # type: ignore[misc]
+            yield from _as_rdflib(self._graph(graph))
 
     # -- the journal -----------------------------------------------------------------------------------
 
@@ -425,6 +420,11 @@ def _batches(triples: Sequence[ox.Triple], size: int) -> Iterator[list[ox.Triple
     rest = others[len(first) - len(with_blank):]
     for start in range(0, len(rest), size):
         yield rest[start:start + size]
+
+
+def _as_rdflib(triples: list[ox.Triple]) -> Iterator[Triple]:
+    for t in triples:
+        yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)  # type: ignore[misc]
 
 
 def _solutions_window(body: bytes, media_type: str, offset: int, limit: int) -> bytes:
