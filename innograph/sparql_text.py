@@ -129,6 +129,21 @@ def keyword_count(text: str, keyword: str) -> int:
     return sum(1 for t in tokens(text) if t.kind == "word" and t.text.upper() == wanted)
 
 
+def _top_level(text: str) -> Iterator[tuple[Token, Token | None]]:
+    """The tokens outside every bracket, each with the token before it; comments are skipped."""
+    depth, previous = 0, None
+    for token in tokens(text):
+        if token.kind == "comment":
+            continue
+        if token.kind == "punct" and token.text in "{([":
+            depth += 1
+        elif token.kind == "punct" and token.text in "})]":
+            depth -= 1
+        elif depth == 0:
+            yield token, previous
+        previous = token
+
+
 def with_row_limit(text: str, cap: int) -> tuple[str, bool]:
     """A SELECT query that returns at most cap + 1 rows, and whether it could return more than `cap`.
 
@@ -136,20 +151,13 @@ def with_row_limit(text: str, cap: int) -> tuple[str, bool]:
     without one gets `LIMIT cap+1`, before a trailing VALUES clause if there is one. One row over the
     cap tells the caller that the answer was cut.
     """
-    depth, limit, trailing_values = 0, None, None
-    previous: Token | None = None
-    for token in tokens(text):
-        if token.kind == "punct" and token.text in "{([":
-            depth += 1
-        elif token.kind == "punct" and token.text in "})]":
-            depth -= 1
-        elif depth == 0 and token.kind == "word" and token.text.upper() == "VALUES":
+    limit, trailing_values = None, None
+    for token, previous in _top_level(text):
+        if token.kind == "word" and token.text.upper() == "VALUES":
             trailing_values = token
-        elif depth == 0 and token.kind == "name" and previous is not None and previous.kind == "word" \
+        elif token.kind == "name" and previous is not None and previous.kind == "word" \
                 and previous.text.upper() == "LIMIT" and token.text.isdigit():
             limit = token
-        if token.kind != "comment":
-            previous = token
     if limit is not None:
         if int(limit.text) <= cap:
             return text, False
@@ -163,20 +171,13 @@ def with_row_limit(text: str, cap: int) -> tuple[str, bool]:
 def without_top_limit(text: str) -> tuple[str, int | None, int]:
     """(text without its top-level LIMIT and OFFSET, the limit, the offset) for a query that also has a
     top-level ORDER BY; (text, None, 0) for any other."""
-    depth, ordered, found = 0, False, {}
-    previous: Token | None = None
-    for token in tokens(text):
-        if token.kind == "punct" and token.text in "{([":
-            depth += 1
-        elif token.kind == "punct" and token.text in "})]":
-            depth -= 1
-        elif depth == 0 and token.kind == "word" and token.text.upper() == "ORDER":
+    ordered, found = False, {}
+    for token, previous in _top_level(text):
+        if token.kind == "word" and token.text.upper() == "ORDER":
             ordered = True
-        elif depth == 0 and token.kind == "name" and token.text.isdigit() and previous is not None \
+        elif token.kind == "name" and token.text.isdigit() and previous is not None \
                 and previous.kind == "word" and previous.text.upper() in ("LIMIT", "OFFSET"):
             found[previous.text.upper()] = (previous.start, token.end, int(token.text))
-        if token.kind != "comment":
-            previous = token
     if not ordered or "LIMIT" not in found:
         return text, None, 0
     for start, end, _ in sorted(found.values(), reverse=True):
