@@ -37,10 +37,19 @@ CLI = [sys.executable, "-c", "from innograph.cli import main; main()"]
 REQUIRED = {"base": "B1"}
 
 
+LOAD_TIMEOUT = 3600
+"""Seconds a server may take over one request of a load: at a million triples one entailment rule's
+INSERT runs longer than the store's default time-out of 60 s."""
+
+
 def load_seconds(location: str, portfolio: Path) -> float:
+    if "://" in location:
+        location += f"&timeout={LOAD_TIMEOUT}"
     started = time.perf_counter()
     for args in (["init"], ["load", "--quiet", str(portfolio)]):
-        subprocess.run([*CLI, "--store", location, *args], check=True, capture_output=True)
+        done = subprocess.run([*CLI, "--store", location, *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"innograph {' '.join(args)} failed on {location}:\n{done.stderr or done.stdout}")
     return time.perf_counter() - started
 
 
