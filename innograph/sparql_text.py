@@ -195,18 +195,9 @@ def with_using(update: str, using: list[str], using_named: list[str]) -> str:
     clauses = "".join(f" USING {term}" for term in using) + "".join(f" USING NAMED {term}" for term in using_named)
     if not clauses:
         return update
-    depth, previous, positions = 0, None, []
-    for token in tokens(update):
-        if token.kind == "comment":
-            continue
-        if token.kind == "punct" and token.text in "{([":
-            depth += 1
-        elif token.kind == "punct" and token.text in "})]":
-            depth -= 1
-        elif (depth == 0 and token.kind == "word" and token.text.upper() == "WHERE"
-              and previous is not None and previous.text == "}"):
-            positions.append(token.start)
-        previous = token
+    positions = [token.start for token, previous in _top_level(update)
+                 if token.kind == "word" and token.text.upper() == "WHERE"
+                 and previous is not None and previous.text == "}"]
     for position in reversed(positions):
         update = update[:position] + clauses.lstrip() + " " + update[position:]
     return update
