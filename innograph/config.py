@@ -49,6 +49,8 @@ class Settings:
     holds the whole dataset in memory, about 600 MB per million triples)."""
     result_row_cap: int = 100_000
     """Most rows a SELECT on /sparql returns; a cut answer says so in a header (0: no cap)."""
+    answer_cache_mb: int = 64
+    """Memory each web worker keeps /sparql answers in, per version of the data, in MiB (0: no cache)."""
     serve_from: str = "memory"
     """Where queries are answered from: an in-memory copy ("memory") or the store on disk ("disk")."""
     write_token: str = ""
@@ -87,6 +89,8 @@ def load_settings(config_file: str | Path | None = None, environ: dict[str, str]
         raise InputError("log_format is 'text' or 'json'", Position(field="log_format"))
     if settings.result_row_cap < 0:
         raise InputError("result_row_cap is a number of rows, 0 for no cap", Position(field="result_row_cap"))
+    if settings.answer_cache_mb < 0:
+        raise InputError("answer_cache_mb is a size in MiB, 0 for no cache", Position(field="answer_cache_mb"))
     if is_remote(settings.store):
         parse_location(settings.store)  # a wrong store URL is named now, not at the first query
     if not settings.base_iri.endswith(("/", "#")):

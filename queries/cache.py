@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from innograph.queries.running import SPARQL_JSON, Engine, plain_rows
@@ -24,12 +24,12 @@ MAX_BYTES = 128 << 20  # counted as the size of the SPARQL JSON answer, for pars
 
 
 class ResultCache:
-    """A bounded LRU map from (data version, query text, media type) to the answer's bytes."""
+    """A bounded LRU map from (data version, query text, media type, ...) to the answer."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[str, str, str], tuple[Any, int]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Hashable, ...], tuple[Any, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -59,9 +59,17 @@ class ResultCache:
         return cached
 
     def _remember(self, current: str | None, sparql: str, kind: str, compute: Callable[[], tuple[T, int]]) -> T:
+        return self.remember(current, (sparql, kind), compute)
+
+    def remember(self, current: str | None, key: tuple[Hashable, ...], compute: Callable[[], tuple[T, int]]) -> T:
+        """The value kept under `key` for data version `current`, else `compute()`'s (value, size), kept.
+
+        `current` must be read before computing: the engine then answers from that version or a newer
+        one, and an answer filed under an older version is harmless, never served for newer data.
+        """
         if current is None:  # a store that cannot say when its data changes is never cached
             return compute()[0]
-        key = (current, sparql, kind)
+        key = (current, *key)
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)

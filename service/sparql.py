@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import URIRef
 
 from innograph.errors import QueryError
+from innograph.queries.cache import ResultCache
 from innograph.service.authorization import require_write_token
 from innograph.service.description import service_description
 from innograph.service.errors import NotAcceptable, UnsupportedMediaType
@@ -22,6 +23,8 @@ QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 ROWS_CUT_HEADER = "Innograph-Rows-Cut"
 """Present when the answer was cut at the row cap; its value is the cap (README: result_row_cap)."""
+CACHE_HEADER = "Innograph-Cache"
+"""'hit' when the answer was kept from an identical request on the same version of the data, else 'miss'."""
 
 
 def get_store() -> Store:
@@ -34,7 +37,7 @@ def vary_and_cors(response: Response) -> Response:
     """Every answer depends on Accept, and browser tools of other agencies may read it."""
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = ROWS_CUT_HEADER
+    response.headers["Access-Control-Expose-Headers"] = f"{ROWS_CUT_HEADER}, {CACHE_HEADER}"
     return response
 
 
@@ -110,7 +113,44 @@ def _dataset() -> QueryDataset | None:
 
 
 def _answer(query: str, dataset: QueryDataset | None) -> Response:
+    """The answer of a query, kept per version of the data so a repeated request costs no engine time.
+
+    An identical request (same text, dataset, Accept, format= and base) on the same data version gets
+    the same bytes; the kept answer was checked by the guard when it was computed, and errors are
+    never kept. The version is read before the query runs (queries/cache.py says why).
+    """
     accept, alias = request.headers.get("Accept"), request.args.get("format")
+    key = ("sparql", query, accept, alias, dataset, _base_iri())
+    computed = False
+
+    def compute() -> tuple[tuple[str, bytes, bool], int]:
+        nonlocal computed
+        computed = True
+        media_type, body, cut = _computed_answer(query, dataset, accept, alias)
+        return (media_type, body, cut), len(body)
+
+    version = get_store().data_version() if current_app.config["INNOGRAPH"].answer_cache_mb else None
+    media_type, body, cut = _answer_cache().remember(version, key, compute)
+    response = Response(body, content_type=f"{media_type}; charset=utf-8")
+    response.headers[CACHE_HEADER] = "miss" if computed else "hit"
+    if cut:
+        response.headers[ROWS_CUT_HEADER] = str(current_app.config["INNOGRAPH"].result_row_cap)
+    return response
+
+
+def _answer_cache() -> ResultCache:
+    """This worker's kept /sparql answers; at most answer_cache_mb (0 keeps nothing)."""
+    cache = current_app.extensions.get("innograph.answer_cache")
+    if cache is None:
+        limit = current_app.config["INNOGRAPH"].answer_cache_mb << 20
+        cache = current_app.extensions.setdefault("innograph.answer_cache", ResultCache(max_entries=1024,
+                                                                                          max_bytes=limit))
+    return cache
+
+
+def _computed_answer(query: str, dataset: QueryDataset | None, accept: str | None,
+                     alias: str | None) -> tuple[str, bytes, bool]:
+    """(media type, body, whether the rows were cut at the cap) of a query run in the query process."""
     kind = current_app.extensions["innograph.executor"].inspect(query, current_app.config["INNOGRAPH"])
     if kind is not None:  # known before running: refuse an unacceptable format without doing the work
         require(GRAPHS if kind == "graph" else RESULTS, accept, alias)
@@ -131,10 +171,7 @@ def _answer(query: str, dataset: QueryDataset | None) -> Response:
         available = ", ".join(o.media_type for o in offers)
         raise NotAcceptable(f"none of the requested formats fits this {'graph' if kind == 'graph' else 'result'}; "
                             f"available: {available}")
-    response = Response(body, content_type=f"{media_type}; charset=utf-8")
-    if cut:
-        response.headers[ROWS_CUT_HEADER] = str(row_cap)
-    return response
+    return media_type, body, cut
 
 
 def _update(text: str) -> Response:

@@ -1,0 +1,122 @@
+"""/sparql keeps answers per version of the data: a repeated request is answered from the kept bytes,
+and any write that publishes new data makes every kept answer unreachable."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from innograph.config import Settings
+from innograph.service import create_app
+from innograph.store import Store
+
+from .conftest import WRITE_TOKEN, live_server
+
+pytestmark = pytest.mark.backends
+
+SPARQL_JSON = "application/sparql-results+json"
+UNIVERSITIES = """PREFIX ig: <https://w3id.org/innograph/def/>
+SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?u a ig:University }"""
+NEW_UNIVERSITY = """PREFIX ig: <https://w3id.org/innograph/def/>
+INSERT DATA { GRAPH <https://w3id.org/innograph/id/graph/source/manual> {
+  <https://w3id.org/innograph/id/organization/new-university> a ig:University } }"""
+
+
+def ask(endpoint: str, query: str, accept: str = SPARQL_JSON, **parameters: str) -> tuple[int, dict[str, str], bytes]:
+    url = f"{endpoint}?{urllib.parse.urlencode({'query': query, **parameters})}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept})) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def universities(body: bytes) -> int:
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture
+def service(writable_service: tuple[str, Store]) -> tuple[str, Store]:
+    base, store = writable_service
+    return f"{base}/sparql", store
+
+
+def test_a_repeated_query_is_answered_from_the_kept_answer_with_the_same_bytes(service) -> None:
+    endpoint, _ = service
+    status, first_headers, first = ask(endpoint, UNIVERSITIES)
+    assert (status, first_headers["Innograph-Cache"]) == (200, "miss")
+    status, again_headers, again = ask(endpoint, UNIVERSITIES)
+    assert (status, again_headers["Innograph-Cache"]) == (200, "hit")
+    assert again == first
+    assert again_headers["Content-Type"] == first_headers["Content-Type"]
+
+
+def test_another_format_or_dataset_is_another_answer(service) -> None:
+    endpoint, _ = service
+    ask(endpoint, UNIVERSITIES)
+    status, headers, body = ask(endpoint, UNIVERSITIES, "text/csv")
+    assert (status, headers["Innograph-Cache"]) == (200, "miss")
+    assert headers["Content-Type"].startswith("text/csv") and body.splitlines()[0] == b"n"
+    status, headers, body = ask(endpoint, UNIVERSITIES, **{"default-graph-uri": "urn:innograph:no-such-graph"})
+    assert (status, headers["Innograph-Cache"]) == (200, "miss")
+    assert universities(body) == 0
+
+
+def test_a_write_makes_kept_answers_unreachable(service) -> None:
+    endpoint, _ = service
+    _, _, before = ask(endpoint, UNIVERSITIES)
+    ask(endpoint, UNIVERSITIES)  # kept
+    request = urllib.request.Request(endpoint, data=NEW_UNIVERSITY.encode(), headers={
+        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {WRITE_TOKEN}"})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 204
+    status, headers, after = ask(endpoint, UNIVERSITIES)
+    assert (status, headers["Innograph-Cache"]) == (200, "miss")
+    assert universities(after) == universities(before) + 1
+
+
+@pytest.mark.parametrize(("query", "accept", "status"), [
+    ("SELECT * WHERE { ?s ?p }", SPARQL_JSON, 400),                    # malformed
+    ("ASK { ?s ?p ?o }", "text/turtle", 406),                           # no graph format for a boolean
+    ("SELECT * WHERE { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }", SPARQL_JSON, 400),  # refused
+])
+def test_a_refusal_is_never_kept_and_is_given_again(service, query: str, accept: str, status: int) -> None:
+    endpoint, _ = service
+    for _ in range(2):
+        answered, headers, body = ask(endpoint, query, accept)
+        assert answered == status and "Innograph-Cache" not in headers
+        assert "error" in json.loads(body)
+
+
+@pytest.fixture(scope="module")
+def uncached_endpoint(demo_settings: Settings) -> Iterator[str]:
+    app = create_app(dataclasses.replace(demo_settings, answer_cache_mb=0))
+    with live_server(app) as base:
+        yield f"{base}/sparql"
+    app.extensions["innograph.executor"].close()
+
+
+def test_answer_cache_mb_0_keeps_nothing(uncached_endpoint: str) -> None:
+    assert [ask(uncached_endpoint, UNIVERSITIES)[1]["Innograph-Cache"] for _ in range(2)] == ["miss", "miss"]
+
+
+@pytest.fixture(scope="module")
+def capped_endpoint(demo_settings: Settings) -> Iterator[str]:
+    app = create_app(dataclasses.replace(demo_settings, result_row_cap=3))
+    with live_server(app) as base:
+        yield f"{base}/sparql"
+    app.extensions["innograph.executor"].close()
+
+
+def test_a_kept_answer_that_was_cut_still_says_so(capped_endpoint: str) -> None:
+    query = "PREFIX ig: <https://w3id.org/innograph/def/>\nSELECT ?p WHERE { ?p a ig:Project } ORDER BY ?p"
+    answers = [ask(capped_endpoint, query) for _ in range(2)]
+    assert [headers["Innograph-Cache"] for _, headers, _ in answers] == ["miss", "hit"]
+    assert [headers.get("Innograph-Rows-Cut") for _, headers, _ in answers] == ["3", "3"]
+    assert len(json.loads(answers[1][2])["results"]["bindings"]) == 3
