@@ -4,7 +4,9 @@ It generates a portfolio of about 100k triples, loads it through innograph, star
 `innograph serve` and an in-memory `oxigraph serve --union-default-graph` holding the same
 quads, and for three analyst queries (a count per research base, a collaboration query, a label
 search) runs a fixed number of requests at 1, 4 and 16 concurrent clients on loopback, printing
-requests per second, p50 and p95 latency, and innograph's throughput as a ratio of Oxigraph's.
+requests per second, p50 and p95 latency, and innograph's throughput as a ratio of Oxigraph's:
+once as served by default, repeated answers kept per data version ("kept"), and once by a
+second service with answer_cache_mb = 0, every answer computed afresh ("computed").
 
     .venv/bin/pip install -e ".[bench]"    # the Oxigraph server from PyPI, the baseline
     .venv/bin/python bench/endpoint.py [--requests 200] [--workers 4]
@@ -79,32 +81,38 @@ def main() -> None:
         subprocess.run([*CLI, "--store", str(store), "init"], **run)
         subprocess.run([*CLI, "--store", str(store), "load", "--quiet", str(work / "p")], **run)
         subprocess.run([*CLI, "--store", str(store), "dump", "--format", "nquads", "-o", str(dump)], **run)
-        ours_port, theirs_port = free_port(), free_port()
+        ours_port, uncached_port, theirs_port = free_port(), free_port(), free_port()
         env = {**os.environ, "INNOGRAPH_QUERY_TIMEOUT": "120"}
-        ours = subprocess.Popen([*CLI, "--store", str(store), "serve", "--port", str(ours_port), "--workers",
-                                 str(args.workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        serve = [*CLI, "--store", str(store), "serve", "--workers", str(args.workers), "--port"]
+        quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ours = subprocess.Popen([*serve, str(ours_port)], env=env, **quiet)
+        uncached = subprocess.Popen([*serve, str(uncached_port)], env={**env, "INNOGRAPH_ANSWER_CACHE_MB": "0"},
+                                    **quiet)
         theirs = subprocess.Popen([OXIGRAPH, "serve", "--bind", f"127.0.0.1:{theirs_port}", "--union-default-graph"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  **quiet)
         try:
             wait_for(f"http://127.0.0.1:{ours_port}/healthz")
+            wait_for(f"http://127.0.0.1:{uncached_port}/healthz")
             wait_for(f"http://127.0.0.1:{theirs_port}/query?query=ASK%7B%7D")
             upload = urllib.request.Request(f"http://127.0.0.1:{theirs_port}/store", data=dump.read_bytes(),
                                             headers={"Content-Type": "application/n-quads"}, method="POST")
             urllib.request.urlopen(upload, timeout=300).read()
             triples = dump.read_bytes().count(b"\n")
             print(f"{triples} quads; innograph serve --workers {args.workers} vs oxigraph serve (in memory); "
-                  f"{args.requests} requests per cell")
-            print(f"{'query':<15} {'clients':>7} {'ours rps':>9} {'p50 ms':>7} {'p95 ms':>7} "
-                  f"{'oxigraph rps':>12} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6}")
+                  f"{args.requests} requests per cell; 'kept': answers kept per data version (the default), "
+                  "'computed': answer_cache_mb = 0")
+            print(f"{'query':<15} {'clients':>7} {'kept rps':>9} {'p50 ms':>7} {'p95 ms':>7} {'computed rps':>12} "
+                  f"{'p95 ms':>7} {'oxigraph rps':>12} {'p50 ms':>7} {'p95 ms':>7} {'kept':>6} {'computed':>8}")
             for name, query in QUERIES.items():
                 for clients in (1, 4, 16):
-                    ours_rps, ours_p50, ours_p95 = measure(f"http://127.0.0.1:{ours_port}/sparql", query, clients,
-                                                           args.requests)
+                    kept = measure(f"http://127.0.0.1:{ours_port}/sparql", query, clients, args.requests)
+                    computed = measure(f"http://127.0.0.1:{uncached_port}/sparql", query, clients, args.requests)
                     rps, p50, p95 = measure(f"http://127.0.0.1:{theirs_port}/query", query, clients, args.requests)
-                    print(f"{name:<15} {clients:>7} {ours_rps:>9.1f} {ours_p50:>7.1f} {ours_p95:>7.1f} "
-                          f"{rps:>12.1f} {p50:>7.1f} {p95:>7.1f} {ours_rps / rps:>5.2f}x", flush=True)
+                    print(f"{name:<15} {clients:>7} {kept[0]:>9.1f} {kept[1]:>7.1f} {kept[2]:>7.1f} "
+                          f"{computed[0]:>12.1f} {computed[2]:>7.1f} {rps:>12.1f} {p50:>7.1f} {p95:>7.1f} "
+                          f"{kept[0] / rps:>5.2f}x {computed[0] / rps:>7.2f}x", flush=True)
         finally:
-            for process in (ours, theirs):
+            for process in (ours, uncached, theirs):
                 process.terminate()
                 process.wait(timeout=30)
 

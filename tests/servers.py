@@ -193,7 +193,7 @@ def oxigraph_server(directory: Path) -> Iterator[RunningServer]:
     directory.mkdir(parents=True, exist_ok=True)
 
     def launch(attempt: int) -> RunningServer:
-        port = _free_ports(1)[0]
+        port = free_ports(1)[0]
         log_path = directory / f"oxigraph-{attempt}.log"
         base = f"http://127.0.0.1:{port}"
         command = (executable, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}")
@@ -243,7 +243,7 @@ def virtuoso_server(
     limits = (result_set_max_rows, max_query_execution_time, max_query_cost_estimation_time)
 
     def launch(attempt: int) -> RunningServer:
-        isql_port, http_port = _free_ports(2)
+        isql_port, http_port = free_ports(2)
         database = directory / "db"
         shutil.rmtree(database, ignore_errors=True)  # a new database for each attempt
         database.mkdir()
@@ -349,7 +349,12 @@ MaxQueryCostEstimationTime = {max_query_cost_estimation_time}
 """
 
 
-def _free_ports(count: int) -> list[int]:
+def free_port() -> int:
+    """A free port of 127.0.0.1 for a server a test starts."""
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
     """`count` distinct free ports of 127.0.0.1, all held open while choosing so that none is chosen twice."""
     with contextlib.ExitStack() as stack:
         probes = [stack.enter_context(socket.socket()) for _ in range(count)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,8 @@ import pytest
 
 from innograph.config import Settings
 
+from .servers import free_port
+
 TIMEOUT = 2.0
 """INNOGRAPH_QUERY_TIMEOUT of the server under test, in seconds."""
 MARGIN = 3.0
@@ -42,11 +43,6 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ORDINARY = IG + "SELECT (COUNT(*) AS ?n) WHERE { ?p a ig:Project }"
 TIME_LIMIT_MESSAGE = f"time limit of {TIMEOUT:g} s"
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from innograph.store.remote import RemoteStore
 from innograph.store.sparql_client import IncompleteAnswer
 
 from .backends import same_dataset
-from .servers import RunningServer, oxigraph_server, virtuoso_server
+from .servers import RunningServer, free_port, oxigraph_server, virtuoso_server
 
 DEMO = Path(__file__).parents[1] / "data" / "demo"
 CLI = [sys.executable, "-c", "from innograph.cli import main; main()"]
@@ -328,11 +328,6 @@ def test_whole_store_drops_are_recognised_to_be_done_graph_by_graph_on_virtuoso(
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, bytes]:

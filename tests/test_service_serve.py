@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,10 @@ from innograph.bootstrap import initialise
 from innograph.config import Settings
 
 from .backends import Stores
+from .servers import free_port
 
 pytestmark = pytest.mark.backends
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get_json(url: str) -> tuple[int, dict]:
