@@ -31,6 +31,20 @@ ANSWER = {
         "next": {"type": ["string", "null"], "description": "The URL of the next page, if any"},
     },
 }
+NETWORK = {
+    "type": "object",
+    "required": ["iri", "hops", "relations", "node_cap", "cut", "node_count", "edge_count", "elements"],
+    "properties": {
+        "iri": {"type": "string"}, "hops": {"type": "integer", "enum": [1, 2]},
+        "relations": {"type": "array", "items": {"type": "string"}},
+        "node_cap": {"type": "integer", "minimum": 1},
+        "cut": {"type": "boolean", "description": "Whether more nodes were reached than node_cap"},
+        "node_count": {"type": "integer", "minimum": 0}, "edge_count": {"type": "integer", "minimum": 0},
+        "elements": {"type": "object", "required": ["nodes", "edges"], "description": "Cytoscape.js elements",
+                     "properties": {"nodes": {"type": "array", "items": {"type": "object"}},
+                                    "edges": {"type": "array", "items": {"type": "object"}}}},
+    },
+}
 PAGING = [
     {"name": "page", "in": "query", "required": False, "allowEmptyValue": True,
      "description": "Page of a JSON answer, from 1", "schema": {"type": "integer", "minimum": 1, "maximum": 10**9}},
@@ -40,8 +54,9 @@ PAGING = [
 ]
 
 
-def openapi_document(library: dict[str, NamedQuery], server_url: str) -> dict[str, Any]:
-    """The whole API: the list, one path per named query with its typed parameters, and the errors."""
+def openapi_document(library: dict[str, NamedQuery], server_url: str, relations: list[str]) -> dict[str, Any]:
+    """The whole API: the list, one path per named query with its typed parameters, the network view's
+    neighbourhoods (following `relations`), and the errors."""
     paths: dict[str, Any] = {
         "/api/queries": {"get": {
             "operationId": "listQueries",
@@ -52,6 +67,7 @@ def openapi_document(library: dict[str, NamedQuery], server_url: str) -> dict[st
     }
     for query in library.values():
         paths[f"/api/queries/{query.name}"] = {"get": _operation(query)}
+    paths["/api/network"] = {"get": _network_operation(relations)}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -62,7 +78,7 @@ def openapi_document(library: dict[str, NamedQuery], server_url: str) -> dict[st
         },
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": {"Error": ERROR, "Answer": ANSWER}},
+        "components": {"schemas": {"Error": ERROR, "Answer": ANSWER, "Network": NETWORK}},
     }
 
 
@@ -89,6 +105,31 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
             "406": {"description": "None of the accepted formats can be produced", "content": error},
             "503": {"description": "The query was stopped at the time limit or its process failed",
                     "content": error},
+        },
+    }
+
+
+def _network_operation(relations: list[str]) -> dict[str, Any]:
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {
+        "operationId": "network",
+        "summary": "The neighbourhood of a resource in the programme's innovation relations",
+        "description": "The resources one or two hops from a resource along the chosen relations, as the "
+                       "elements of the network view (/network); at most node_cap nodes, nearest first.",
+        "parameters": [
+            {"name": "iri", "in": "query", "required": True, "description": "IRI of a resource in the graph",
+             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}},
+            {"name": "hops", "in": "query", "required": False, "description": "How far to go: 1 or 2 hops",
+             "schema": {"type": "integer", "enum": [1, 2], "default": 1}},
+            {"name": "relation", "in": "query", "required": False, "style": "form", "explode": True,
+             "description": "Relations to follow (repeated, or comma-separated); every one when none is given",
+             "schema": {"type": "array", "items": {"type": "string", "enum": relations}}},
+        ],
+        "responses": {
+            "200": {"description": "The neighbourhood", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Network"}}}},
+            "400": {"description": "Not an IRI, hops not 1 or 2, or an unknown relation", "content": error},
+            "404": {"description": "The graph has no statement about the IRI", "content": error},
         },
     }
 

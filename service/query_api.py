@@ -15,6 +15,7 @@ from innograph.queries.catalogue import RESERVED_NAMES, NamedQuery, load_library
 from innograph.queries.network import NETWORK_FORMATS, render_network
 from innograph.queries.parameters import ParameterError
 from innograph.queries.running import Engine, plain_json, prepare
+from innograph.service.frontend import RELATIONS
 from innograph.service.negotiation import Offer, require
 from innograph.service.openapi import openapi_document
 
@@ -128,7 +129,7 @@ def _page_argument(key: str, default: int, low: int, high: int) -> int:
 
 @blueprint.route("/api/openapi.json")
 def openapi() -> Response:
-    return _json(openapi_document(load_library(), request.url_root.rstrip("/")))
+    return _json(openapi_document(load_library(), request.url_root.rstrip("/"), list(RELATIONS)))
 
 
 def _refuse_repeated() -> None:

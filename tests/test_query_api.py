@@ -58,6 +58,7 @@ NETWORK_QUERIES = sorted(name for name, header in HEADERS.items() if header.get(
 # An organisation with at least one partner, named as a user would: by its English name.
 SOME_ORGANISATION = sorted(name for name, partners in PORTFOLIO.partners.items() if partners)[0]
 REQUIRED_VALUES = {"organisation": SOME_ORGANISATION, "base": "B2"}
+TIBETAN_MEDICINE_BASE = "https://w3id.org/innograph/id/programme/5568/base/tibetan-medicine"  # data/programme/5568.ttl
 """A valid value for each required parameter of the library."""
 
 
@@ -552,7 +553,7 @@ def test_the_openapi_description_validates(openapi: dict[str, Any], service: str
 
 
 def test_openapi_has_a_path_per_query_with_every_header_parameter(openapi: dict[str, Any]) -> None:
-    assert set(openapi["paths"]) == {"/api/queries"} | {f"/api/queries/{name}" for name in HEADERS}
+    assert set(openapi["paths"]) == {"/api/queries", "/api/network"} | {f"/api/queries/{name}" for name in HEADERS}
     for name, header in HEADERS.items():
         operation = openapi["paths"][f"/api/queries/{name}"]["get"]
         assert operation["summary"] == header["title"]["en"].strip()
@@ -577,6 +578,23 @@ def test_openapi_has_a_path_per_query_with_every_header_parameter(openapi: dict[
             if declared["type"] == "iri":
                 local_name = declared["class"].partition(":")[2]
                 assert local_name in parameter["description"]
+
+
+def test_openapi_describes_the_network_api_with_every_relation(openapi: dict[str, Any], service: str) -> None:
+    operation = openapi["paths"]["/api/network"]["get"]
+    described = {p["name"]: p for p in operation["parameters"]}
+    assert described["iri"]["required"] is True
+    assert described["hops"]["schema"]["enum"] == [1, 2]
+    relations = described["relation"]["schema"]["items"]["enum"]
+    assert set(relations) == {"participant", "leadOrganization", "collaboratesWith", "partOf", "hasFocusArea",
+                              "locatedIn"}  # the ontology's relations the network view draws
+    query = urllib.parse.urlencode({"iri": TIBETAN_MEDICINE_BASE, "hops": 1, "relation": "partOf"})
+    status, _, body = fetch(f"{service}/api/network?{query}")
+    assert status == 200
+    answer = json.loads(body)
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Network")
+    assert set(openapi["components"]["schemas"]["Network"]["required"]) <= set(answer)
+    assert answer["relations"] == ["partOf"] and answer["node_count"] > 1  # the base and its projects
 
 
 def test_openapi_offers_the_network_formats_only_for_networks(openapi: dict[str, Any]) -> None:
@@ -676,14 +694,14 @@ def test_every_integer_the_description_admits_is_accepted(service: str, openapi:
 # ------------------------------------------------------------------------------------------------------------------
 
 
-OPERATIONS = ["/api/queries", *(f"/api/queries/{name}" for name in HEADERS)]
-WITH_PARAMETERS = [f"/api/queries/{name}" for name in HEADERS]  # every query has at least `format`
+OPERATIONS = ["/api/queries", "/api/network", *(f"/api/queries/{name}" for name in HEADERS)]
+WITH_PARAMETERS = ["/api/network", *(f"/api/queries/{name}" for name in HEADERS)]  # every query has `format`
 FUZZ = hypothesis.settings(max_examples=25, deadline=None, database=None, derandomize=True,
                            suppress_health_check=list(hypothesis.HealthCheck))
 
 SOME_ENTERPRISE = sorted(o.name_en for o in PORTFOLIO.csv_organisations if o.type == "enterprise")[0]
 KNOWN_INSTANCES = {"component": "B3", "focus_area": "F04", "kind": "ig:ResearchBase", "base": "B2",
-                   "organisation": SOME_ORGANISATION, "enterprise": SOME_ENTERPRISE}
+                   "organisation": SOME_ORGANISATION, "enterprise": SOME_ENTERPRISE, "iri": TIBETAN_MEDICINE_BASE}
 """A value naming an instance of the right class for each IRI parameter. The description can only say that an
 IRI parameter is a string, and text that names nothing is a documented 400, so when schemathesis checks that
 valid requests are accepted these parameters get a real instance and the rest is generated."""
