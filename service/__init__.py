@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
 
     app = Flask(__name__)
+    app.app_ctx_globals_class = pages.PageGlobals  # g.lang, worked out only for pages
     settings = settings or load_settings()
     app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, INNOGRAPH=settings)
     if test_config:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, redirect, render_template, request
+from flask.ctx import _AppCtxGlobals
 from flask.typing import ResponseReturnValue
 from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
@@ -177,11 +178,21 @@ def explain_items(store: Reader, items: dict[Triple, Item]) -> None:
             wanted[triple].reasons = reasons
 
 
-@blueprint.before_app_request
-def choose_language() -> None:
+class PageGlobals(_AppCtxGlobals):
+    """Flask's `g`, whose `lang` is worked out from the request the first time a page asks for it, so that
+    /sparql and the other machine surfaces do not pay for it on every request."""
+
+    @property
+    def lang(self) -> str:
+        if "_lang" not in self.__dict__:
+            self.__dict__["_lang"] = choose_language()
+        return self.__dict__["_lang"]
+
+
+def choose_language() -> str:
     """The language of labels and headings: the visitor's choice, else the browser's, else English."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    g.lang = chosen if chosen in LANGUAGES else request.accept_languages.best_match(LANGUAGES, "en")
+    return chosen if chosen in LANGUAGES else request.accept_languages.best_match(LANGUAGES, "en")
 
 
 @blueprint.post("/language")

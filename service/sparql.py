@@ -119,14 +119,14 @@ def _answer(query: str, dataset: QueryDataset | None) -> Response:
     the same bytes; the kept answer was checked by the guard when it was computed, and errors are
     never kept. The version is read before the query runs (queries/cache.py says why).
     """
-    accept, alias = request.headers.get("Accept"), request.args.get("format")
-    key = ("sparql", query, accept, alias, dataset, _base_iri())
+    accept, alias, base_iri = request.headers.get("Accept"), request.args.get("format"), _base_iri()
+    key = ("sparql", query, accept, alias, dataset, base_iri)
     computed = False
 
     def compute() -> tuple[tuple[str, bytes, bool], int]:
         nonlocal computed
         computed = True
-        media_type, body, cut = _computed_answer(query, dataset, accept, alias)
+        media_type, body, cut = _computed_answer(query, dataset, accept, alias, base_iri)
         return (media_type, body, cut), len(body)
 
     version = get_store().data_version() if current_app.config["INNOGRAPH"].answer_cache_mb else None
@@ -148,8 +148,8 @@ def _answer_cache() -> ResultCache:
     return cache
 
 
-def _computed_answer(query: str, dataset: QueryDataset | None, accept: str | None,
-                     alias: str | None) -> tuple[str, bytes, bool]:
+def _computed_answer(query: str, dataset: QueryDataset | None, accept: str | None, alias: str | None,
+                     base_iri: str | None) -> tuple[str, bytes, bool]:
     """(media type, body, whether the rows were cut at the cap) of a query run in the query process."""
     kind = current_app.extensions["innograph.executor"].inspect(query, current_app.config["INNOGRAPH"])
     if kind is not None:  # known before running: refuse an unacceptable format without doing the work
@@ -165,7 +165,7 @@ def _computed_answer(query: str, dataset: QueryDataset | None, accept: str | Non
         query, capped = with_row_limit(query, row_cap)
     kind, media_type, body, cut = executor.run(query, results_type or RESULTS[0].media_type,
                                                graph_type or GRAPHS[0].media_type, dataset, row_cap if capped else 0,
-                                               _base_iri())
+                                               base_iri)
     if (kind == "graph" and graph_type is None) or (kind != "graph" and results_type is None):
         offers = GRAPHS if kind == "graph" else RESULTS
         available = ", ".join(o.media_type for o in offers)
