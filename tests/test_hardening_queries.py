@@ -7,6 +7,7 @@ that an ordinary query is answered again at once.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -41,6 +42,7 @@ IG = "PREFIX ig: <https://w3id.org/innograph/def/>\n"
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 """A cartesian product of the whole store three times: about 10^11 rows to count on the demo data."""
 ORDINARY = IG + "SELECT (COUNT(*) AS ?n) WHERE { ?p a ig:Project }"
+CHECKS = itertools.count()
 TIME_LIMIT_MESSAGE = f"time limit of {TIMEOUT:g} s"
 
 
@@ -117,8 +119,9 @@ def fetch(request: urllib.request.Request | str, timeout: float = 30) -> Answer:
 
 
 def assert_still_serving(base: str) -> None:
-    """The service answers an ordinary query at once, and its health."""
-    answer = sparql(base, ORDINARY)
+    """The service answers an ordinary query at once, and its health. Each call's text is new (a numbered
+    comment), so no worker answers it from its kept answers: a query process has to run it."""
+    answer = sparql(base, f"{ORDINARY}  # check {next(CHECKS)}")
     assert answer.status == 200, answer.body
     assert answer.seconds < RECOVERY, f"the next ordinary query took {answer.seconds:.1f} s"
     assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) == 150
