@@ -154,6 +154,8 @@ class EmbeddedStore(OxigraphReader, Store):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._open: tuple[str, ox.Store] | None = None
+        self._pointer = str(self.path / "CURRENT")
+        self._read_pointer: tuple[tuple[int, int, int], str | None] | None = None
 
     @property
     def native(self) -> ox.Store:  # type: ignore[override]
@@ -176,10 +178,21 @@ class EmbeddedStore(OxigraphReader, Store):
         return self.current_generation()
 
     def current_generation(self) -> str | None:
+        """The name in CURRENT, read again only when the file is another one: the service asks on every
+        request, and one stat costs less than opening and reading. A publish replaces CURRENT by a rename,
+        so the inode (and the time of writing) changes whenever the name may have."""
         try:
-            return (self.path / "CURRENT").read_text(encoding="utf-8").strip() or None
+            status = os.stat(self._pointer)
+            signature = (status.st_ino, status.st_mtime_ns, status.st_size)
+            known = self._read_pointer
+            if known is not None and known[0] == signature:
+                return known[1]
+            with open(self._pointer, encoding="utf-8") as pointer:
+                name = pointer.read().strip() or None
         except FileNotFoundError:
             return None
+        self._read_pointer = (signature, name)
+        return name
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
