@@ -1,4 +1,5 @@
-"""Answers of library queries kept per version of the data, so the same question is not recomputed.
+"""Answers kept per version of the data, so the same question is not recomputed: the library's
+answers, and /sparql's (service/sparql.py).
 
 Analysts ask the same named questions again and again, and on a million triples the engine
 needs from a fraction of a second to seconds for the aggregate ones. The key holds the store's
@@ -42,7 +43,7 @@ class ResultCache:
                 body = engine(sparql, media_type)
                 return body, len(body)
 
-            return self._remember(version(), sparql, media_type, compute)
+            return self.remember(version(), (sparql, media_type), compute)
 
         return cached
 
@@ -54,12 +55,9 @@ class ResultCache:
                 body = engine(sparql, SPARQL_JSON)
                 return plain_rows(body), len(body)
 
-            return self._remember(version(), sparql, "plain rows", compute)
+            return self.remember(version(), (sparql, "plain rows"), compute)
 
         return cached
-
-    def _remember(self, current: str | None, sparql: str, kind: str, compute: Callable[[], tuple[T, int]]) -> T:
-        return self.remember(current, (sparql, kind), compute)
 
     def remember(self, current: str | None, key: tuple[Hashable, ...], compute: Callable[[], tuple[T, int]]) -> T:
         """The value kept under `key` for data version `current`, else `compute()`'s (value, size), kept.
