@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -94,12 +95,19 @@ def test_a_refusal_is_never_kept_and_is_given_again(service, query: str, accept:
         assert "error" in json.loads(body)
 
 
-@pytest.fixture(scope="module")
-def uncached_endpoint(demo_settings: Settings) -> Iterator[str]:
-    app = create_app(dataclasses.replace(demo_settings, answer_cache_mb=0))
+@contextmanager
+def endpoint_with(settings: Settings, **changes: int) -> Iterator[str]:
+    """/sparql of a live app over `settings` with `changes`; its query process is stopped afterwards."""
+    app = create_app(dataclasses.replace(settings, **changes))
     with live_server(app) as base:
         yield f"{base}/sparql"
     app.extensions["innograph.executor"].close()
+
+
+@pytest.fixture(scope="module")
+def uncached_endpoint(demo_settings: Settings) -> Iterator[str]:
+    with endpoint_with(demo_settings, answer_cache_mb=0) as endpoint:
+        yield endpoint
 
 
 def test_answer_cache_mb_0_keeps_nothing(uncached_endpoint: str) -> None:
@@ -108,10 +116,8 @@ def test_answer_cache_mb_0_keeps_nothing(uncached_endpoint: str) -> None:
 
 @pytest.fixture(scope="module")
 def capped_endpoint(demo_settings: Settings) -> Iterator[str]:
-    app = create_app(dataclasses.replace(demo_settings, result_row_cap=3))
-    with live_server(app) as base:
-        yield f"{base}/sparql"
-    app.extensions["innograph.executor"].close()
+    with endpoint_with(demo_settings, result_row_cap=3) as endpoint:
+        yield endpoint
 
 
 def test_a_kept_answer_that_was_cut_still_says_so(capped_endpoint: str) -> None:
