@@ -45,6 +45,8 @@ NETWORK = {
                                     "edges": {"type": "array", "items": {"type": "object"}}}},
     },
 }
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+"""The body of every error answer: the Error schema as JSON."""
 PAGING = [
     {"name": "page", "in": "query", "required": False, "allowEmptyValue": True,
      "description": "Page of a JSON answer, from 1", "schema": {"type": "integer", "minimum": 1, "maximum": 10**9}},
@@ -87,7 +89,6 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
     content: dict[str, Any] = {media: {"schema": {"type": "string"}} for media in formats.values()}
     content["application/json"] = {"schema": {"$ref": "#/components/schemas/Answer"}}
     content["application/sparql-results+json"] = {"schema": {"type": "object", "required": ["head"]}}
-    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     return {
         "operationId": _camel(query.name),
         "summary": query.title["en"],
@@ -101,16 +102,15 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
         "responses": {
             "200": {"description": "The answer", "content": content},
             "400": {"description": "A parameter does not fit its type or class; the message names it",
-                    "content": error},
-            "406": {"description": "None of the accepted formats can be produced", "content": error},
+                    "content": ERROR_CONTENT},
+            "406": {"description": "None of the accepted formats can be produced", "content": ERROR_CONTENT},
             "503": {"description": "The query was stopped at the time limit or its process failed",
-                    "content": error},
+                    "content": ERROR_CONTENT},
         },
     }
 
 
 def _network_operation(relations: list[str]) -> dict[str, Any]:
-    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     return {
         "operationId": "network",
         "summary": "The neighbourhood of a resource in the programme's innovation relations",
@@ -128,8 +128,8 @@ def _network_operation(relations: list[str]) -> dict[str, Any]:
         "responses": {
             "200": {"description": "The neighbourhood", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Network"}}}},
-            "400": {"description": "Not an IRI, hops not 1 or 2, or an unknown relation", "content": error},
-            "404": {"description": "The graph has no statement about the IRI", "content": error},
+            "400": {"description": "Not an IRI, hops not 1 or 2, or an unknown relation", "content": ERROR_CONTENT},
+            "404": {"description": "The graph has no statement about the IRI", "content": ERROR_CONTENT},
         },
     }
 
