@@ -59,6 +59,19 @@ class ResultCache:
 
         return cached
 
+    def kept(self, current: str | None, key: tuple[Hashable, ...]) -> Any | None:
+        """The value kept under `key` for data version `current`, or None (values are never None)."""
+        if current is None:
+            return None
+        key = (current, *key)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry[0]
+
     def remember(self, current: str | None, key: tuple[Hashable, ...], compute: Callable[[], tuple[T, int]]) -> T:
         """The value kept under `key` for data version `current`, else `compute()`'s (value, size), kept.
 
@@ -67,12 +80,11 @@ class ResultCache:
         """
         if current is None:  # a store that cannot say when its data changes is never cached
             return compute()[0]
+        kept = self.kept(current, key)
+        if kept is not None:
+            return kept
         key = (current, *key)
         with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return self._entries[key][0]
             self.misses += 1
         value, size = compute()
         if size <= self.max_bytes // 2:  # one huge answer would push out everything else

@@ -1,8 +1,7 @@
 """The web service: a Flask application factory with one blueprint per surface.
 
-So far: the SPARQL 1.1 Protocol query endpoint with its service description (issue 4 is open:
-updates, the graph store protocol, the WSGI server, time limits and the other protections are
-still to come).
+The app's WSGI entry first looks for a kept answer of a GET /sparql (service/kept_answers.py), so
+a repeated query is sent without running the framework; everything else is Flask's.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         graph_store,
         health,
         home,  # noqa: F401  (adds the home page to the pages blueprint)
+        kept_answers,
         linked_data,
         metrics,
         pages,
@@ -59,4 +59,5 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(pages.blueprint)  # with the home page of innograph.service.home
     app.register_blueprint(frontend.blueprint)
     metrics.instrument(app)
+    app.wsgi_app = kept_answers.KeptAnswers(app, app.wsgi_app)  # type: ignore[method-assign]
     return app

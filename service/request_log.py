@@ -61,20 +61,31 @@ def configure_logging(settings: Settings) -> None:
     logger.setLevel(logging.INFO)
 
 
+def request_id(offered: str | None) -> str:
+    """The client's id when it is a short plain token, else a new one."""
+    return offered if offered and CLIENT_REQUEST_ID.match(offered) else uuid.uuid4().hex
+
+
+def log_request(request_id: str, method: str, path: str, status: int, started: float, query_length: int,
+                response_bytes: int | None) -> None:
+    """The request's one line; `started` is its time.perf_counter() on arrival."""
+    elapsed = (time.perf_counter() - started) * 1000
+    fields = {"request_id": request_id, "method": method, "path": path, "status": status, "ms": round(elapsed, 1),
+              "query_length": query_length, "response_bytes": response_bytes}
+    log.info("%s %s %s %.1f ms", method, path, status, elapsed, extra=fields)
+
+
 def register_request_log(app: Flask) -> None:
     @app.before_request
     def start() -> None:
-        offered = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = offered if CLIENT_REQUEST_ID.match(offered) else uuid.uuid4().hex
+        g.request_id = request_id(request.headers.get(REQUEST_ID_HEADER))
         g.started = time.perf_counter()
 
     @app.after_request
     def finish(response: Response) -> Response:
-        request_id = g.get("request_id") or uuid.uuid4().hex
-        response.headers[REQUEST_ID_HEADER] = request_id
-        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        fields = {"request_id": request_id, "method": request.method, "path": request.path,
-                  "status": response.status_code, "ms": round(elapsed, 1),
-                  "query_length": len(request.query_string), "response_bytes": response.calculate_content_length()}
-        log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code, elapsed, extra=fields)
+        identifier = g.get("request_id") or uuid.uuid4().hex
+        response.headers[REQUEST_ID_HEADER] = identifier
+        started = g.get("started", time.perf_counter())
+        log_request(identifier, request.method, request.path, response.status_code, started, len(request.query_string),
+                    response.calculate_content_length())
         return response

@@ -1,4 +1,4 @@
-"""Security headers on every HTML page: only our own scripts run, and the browser sniffs nothing."""
+"""Security headers: on every HTML page only our own scripts run, and on every answer the browser sniffs nothing."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+ON_EVERY_RESPONSE = {"X-Content-Type-Options": "nosniff"}
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
+    **ON_EVERY_RESPONSE,
     "Referrer-Policy": "same-origin",
 }
 
@@ -28,7 +29,8 @@ HEADERS = {
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        for name, value in ON_EVERY_RESPONSE.items():
+            response.headers.setdefault(name, value)
         if response.mimetype == "text/html":
             for name, value in HEADERS.items():
                 response.headers.setdefault(name, value)

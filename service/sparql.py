@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
 from rdflib import URIRef
 
 from innograph.errors import QueryError
@@ -25,6 +28,10 @@ ROWS_CUT_HEADER = "Innograph-Rows-Cut"
 """Present when the answer was cut at the row cap; its value is the cap (README: result_row_cap)."""
 CACHE_HEADER = "Innograph-Cache"
 """'hit' when the answer was kept from an identical request on the same version of the data, else 'miss'."""
+CORS_HEADERS = {"Access-Control-Allow-Origin": "*",
+                "Access-Control-Expose-Headers": f"{ROWS_CUT_HEADER}, {CACHE_HEADER}"}
+QUERY_VIEW = "sparql.sparql"
+"""Flask's name of the query view: the endpoint label of its requests in /metrics."""
 
 
 def get_store() -> Store:
@@ -36,8 +43,7 @@ def get_store() -> Store:
 def vary_and_cors(response: Response) -> Response:
     """Every answer depends on Accept, and browser tools of other agencies may read it."""
     response.vary.add("Accept")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = f"{ROWS_CUT_HEADER}, {CACHE_HEADER}"
+    response.headers.update(CORS_HEADERS)
     return response
 
 
@@ -120,7 +126,9 @@ def _answer(query: str, dataset: QueryDataset | None) -> Response:
     never kept. The version is read before the query runs (queries/cache.py says why).
     """
     accept, alias, base_iri = request.headers.get("Accept"), request.args.get("format"), _base_iri()
-    key = ("sparql", query, accept, alias, dataset, base_iri)
+    # A GET is kept under its raw request, which service/kept_answers.py looks up before Flask runs.
+    key = raw_request_key(request.environ) if request.method == "GET" else ("sparql", query, accept, alias, dataset,
+                                                                             base_iri)
     computed = False
 
     def compute() -> tuple[tuple[str, bytes, bool], int]:
@@ -129,22 +137,36 @@ def _answer(query: str, dataset: QueryDataset | None) -> Response:
         media_type, body, cut = _computed_answer(query, dataset, accept, alias, base_iri)
         return (media_type, body, cut), len(body)
 
-    version = get_store().data_version() if current_app.config["INNOGRAPH"].answer_cache_mb else None
-    media_type, body, cut = _answer_cache().remember(version, key, compute)
-    response = Response(body, content_type=f"{media_type}; charset=utf-8")
-    response.headers[CACHE_HEADER] = "miss" if computed else "hit"
+    settings = current_app.config["INNOGRAPH"]
+    version = get_store().data_version() if settings.answer_cache_mb else None
+    media_type, body, cut = answer_cache(current_app).remember(version, key, compute)
+    return Response(body, headers=answer_headers(media_type, cut, settings.result_row_cap, kept=not computed))
+
+
+def raw_request_key(environ: Mapping[str, Any]) -> tuple[Hashable, ...]:
+    """Everything a GET query's answer depends on besides the data, as the client sent it: the query
+    string (query, dataset, format=), Accept, and the address the base IRI is made of. Equal keys are
+    equal requests; a request spelled differently is only a miss."""
+    return ("sparql GET", *(environ.get(name) for name in ("QUERY_STRING", "HTTP_ACCEPT", "wsgi.url_scheme",
+                                                           "HTTP_HOST", "SERVER_NAME", "SERVER_PORT",
+                                                           "SCRIPT_NAME", "PATH_INFO")))
+
+
+def answer_headers(media_type: str, cut: bool, row_cap: int, *, kept: bool) -> list[tuple[str, str]]:
+    """The headers of a query's answer, whether Flask sends it or service/kept_answers.py does."""
+    headers = [("Content-Type", f"{media_type}; charset=utf-8"), ("Vary", "Accept"), *CORS_HEADERS.items(),
+               (CACHE_HEADER, "hit" if kept else "miss")]
     if cut:
-        response.headers[ROWS_CUT_HEADER] = str(current_app.config["INNOGRAPH"].result_row_cap)
-    return response
+        headers.append((ROWS_CUT_HEADER, str(row_cap)))
+    return headers
 
 
-def _answer_cache() -> ResultCache:
-    """This worker's kept /sparql answers; at most answer_cache_mb (0 keeps nothing)."""
-    cache = current_app.extensions.get("innograph.answer_cache")
+def answer_cache(app: Flask) -> ResultCache:
+    """The worker's kept /sparql answers; at most answer_cache_mb (0 keeps nothing)."""
+    cache = app.extensions.get("innograph.answer_cache")
     if cache is None:
-        limit = current_app.config["INNOGRAPH"].answer_cache_mb << 20
-        cache = current_app.extensions.setdefault("innograph.answer_cache", ResultCache(max_entries=1024,
-                                                                                          max_bytes=limit))
+        limit = app.config["INNOGRAPH"].answer_cache_mb << 20
+        cache = app.extensions.setdefault("innograph.answer_cache", ResultCache(max_entries=1024, max_bytes=limit))
     return cache
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,10 +30,11 @@ INSERT DATA { GRAPH <https://w3id.org/innograph/id/graph/source/manual> {
   <https://w3id.org/innograph/id/organization/new-university> a ig:University } }"""
 
 
-def ask(endpoint: str, query: str, accept: str = SPARQL_JSON, **parameters: str) -> tuple[int, dict[str, str], bytes]:
+def ask(endpoint: str, query: str, accept: str = SPARQL_JSON, headers: dict[str, str] | None = None,
+        **parameters: str) -> tuple[int, dict[str, str], bytes]:
     url = f"{endpoint}?{urllib.parse.urlencode({'query': query, **parameters})}"
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept})) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept, **(headers or {})})) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
@@ -56,6 +58,54 @@ def test_a_repeated_query_is_answered_from_the_kept_answer_with_the_same_bytes(s
     assert (status, again_headers["Innograph-Cache"]) == (200, "hit")
     assert again == first
     assert again_headers["Content-Type"] == first_headers["Content-Type"]
+
+
+def test_a_kept_answer_has_every_header_of_the_computed_one(service) -> None:
+    """Kept answers are sent before Flask runs (service/kept_answers.py), so check they lose nothing."""
+    endpoint, _ = service
+    query = UNIVERSITIES + "  # headers"
+    (_, computed, _), (_, kept, _) = ask(endpoint, query), ask(endpoint, query)
+    assert (computed["Innograph-Cache"], kept["Innograph-Cache"]) == ("miss", "hit")
+    differ = {"Date", "X-Request-Id", "Innograph-Cache"}
+    assert {k: v for k, v in kept.items() if k not in differ} == {k: v for k, v in computed.items() if k not in differ}
+    assert kept["Access-Control-Allow-Origin"] == "*" and kept["Vary"] == "Accept"
+    assert kept["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_kept_answer_is_logged_with_the_clients_request_id_and_counted(service, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="innograph.requests")
+    endpoint, _ = service
+    query = UNIVERSITIES + "  # logged"
+    before = answered_queries(endpoint)
+    for trace in ("trace-1", "trace-2"):
+        _, headers, _ = ask(endpoint, query, headers={"X-Request-Id": trace})
+        assert headers["X-Request-Id"] == trace
+    assert headers["Innograph-Cache"] == "hit"
+    (line,) = [r for r in caplog.records if getattr(r, "request_id", None) == "trace-2"]
+    assert (line.method, line.path, line.status) == ("GET", "/sparql", 200)
+    assert line.response_bytes == len(ask(endpoint, query)[2]) and line.query_length > len(query)
+    assert answered_queries(endpoint) == before + 3  # the two above and the one in the assertion
+
+
+def answered_queries(endpoint: str) -> float:
+    """innograph_requests_total of /sparql with status 200, read from /metrics."""
+    with urllib.request.urlopen(endpoint.replace("/sparql", "/metrics")) as response:
+        text = response.read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("innograph_requests_total{") and 'endpoint="sparql.sparql"' in line
+               and 'status="200"' in line)
+
+
+def test_the_same_query_sent_to_another_address_is_answered_for_that_address(service) -> None:
+    """A relative IRI resolves against the address the client used, so that address is part of the key."""
+    endpoint, _ = service
+    query = "SELECT ?here WHERE { BIND(<here> AS ?here) }"
+    port = urllib.parse.urlsplit(endpoint).port
+    answers = [ask(endpoint, query, headers={"Host": host}) for host in
+               (f"127.0.0.1:{port}", f"127.0.0.1:{port}", f"localhost:{port}")]
+    assert [headers["Innograph-Cache"] for _, headers, _ in answers] == ["miss", "hit", "miss"]
+    assert [json.loads(body)["results"]["bindings"][0]["here"]["value"] for _, _, body in answers] == [
+        f"http://127.0.0.1:{port}/here", f"http://127.0.0.1:{port}/here", f"http://localhost:{port}/here"]
 
 
 def test_another_format_or_dataset_is_another_answer(service) -> None:
