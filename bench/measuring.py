@@ -1,7 +1,9 @@
-"""What the benchmark scripts share: a free loopback port, waiting for a server, a median of runs."""
+"""What the benchmark scripts share: a free loopback port, waiting for a server, a median of runs, and
+the CPU time a server's processes used."""
 
 from __future__ import annotations
 
+import os
 import socket
 import statistics
 import time
@@ -36,3 +38,24 @@ def median_ms(action: Callable[[], object], repeat: int) -> float:
         action()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) used so far by process `pid` and its living descendants, from
+    /proc (Linux): a server's cost per request, apart from the benchmark client's on the same machine."""
+    parents, used = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:  # ended while we looked
+                continue
+            parents[int(entry)] = int(fields[1])
+            used[int(entry)] = int(fields[11]) + int(fields[12])
+    tree, grown = {pid}, True
+    while grown:
+        children = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grown = bool(children)
+    return sum(used.get(member, 0) for member in tree) / os.sysconf("SC_CLK_TCK")
