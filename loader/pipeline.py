@@ -137,6 +137,7 @@ def load(settings: Settings, paths: list[Path], *, mapping_file: Path | None = N
                 _say(progress, f"writing {source.graph}")
                 result.triples[source.graph] = writer.replace_graph(source.graph, source.content)
                 result.rows[source.graph] = source.rows_read
+                source.content = None  # written: its quads are not held through inference and the shapes
             _say(progress, "inferring")
             result.entailments = refresh_entailments(writer, settings.graphs)
             _say(progress, "validating against the shapes")
