@@ -34,7 +34,8 @@ def ask(endpoint: str, query: str, accept: str = SPARQL_JSON, headers: dict[str,
         **parameters: str) -> tuple[int, dict[str, str], bytes]:
     url = f"{endpoint}?{urllib.parse.urlencode({'query': query, **parameters})}"
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept, **(headers or {})})) as response:
+        request = urllib.request.Request(url, headers={"Accept": accept, **(headers or {})})
+        with urllib.request.urlopen(request) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
