@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from email.message import Message
 
 import networkx
 import pytest
@@ -31,6 +32,18 @@ def test_the_network_queries_are_the_three_the_headers_say() -> None:
     assert sorted(NETWORK_PARAMS) == NETWORK_QUERIES
 
 
+def exported(base: str, name: str, alias: str, media_type: str, how: str) -> tuple[Message, bytes]:
+    """A network query's answer asked for by `format=alias` or by Accept; it must be a 200 of `media_type`."""
+    params = NETWORK_PARAMS[name]
+    if how == "format":
+        status, headers, body = ask(base, name, {**params, "format": alias})
+    else:
+        status, headers, body = ask(base, name, params, accept=media_type)
+    assert status == 200, body
+    assert headers.get_content_type() == media_type
+    return headers, body
+
+
 @pytest.mark.parametrize("name", NETWORK_QUERIES)
 @pytest.mark.parametrize("how", ["format", "accept"])
 def test_graphml_has_an_edge_per_row_with_its_weight(demo_service: str, name: str, how: str) -> None:
@@ -38,12 +51,7 @@ def test_graphml_has_an_edge_per_row_with_its_weight(demo_service: str, name: st
     params = NETWORK_PARAMS[name]
     document = answer(demo_service, name, params)
     assert document["row_count"] > 0
-    if how == "format":
-        status, headers, body = ask(demo_service, name, {**params, "format": "graphml"})
-    else:
-        status, headers, body = ask(demo_service, name, params, accept="application/graphml+xml")
-    assert status == 200, body
-    assert headers.get_content_type() == "application/graphml+xml"
+    headers, body = exported(demo_service, name, "graphml", "application/graphml+xml", how)
     assert f'filename="{name}.graphml"' in headers["Content-Disposition"]
     graph = networkx.read_graphml(io.BytesIO(body))
     assert graph.number_of_edges() == document["row_count"]
@@ -61,12 +69,7 @@ def test_graphml_has_an_edge_per_row_with_its_weight(demo_service: str, name: st
 def test_gexf_reads_back_as_the_same_network(demo_service: str, name: str, how: str) -> None:
     params = NETWORK_PARAMS[name]
     document = answer(demo_service, name, params)
-    if how == "format":
-        status, headers, body = ask(demo_service, name, {**params, "format": "gexf"})
-    else:
-        status, headers, body = ask(demo_service, name, params, accept="application/gexf+xml")
-    assert status == 200, body
-    assert headers.get_content_type() == "application/gexf+xml"
+    _, body = exported(demo_service, name, "gexf", "application/gexf+xml", how)
     graph = networkx.read_gexf(io.BytesIO(body))
     assert graph.number_of_edges() == document["row_count"]
     network = HEADERS[name]["network"]
