@@ -121,12 +121,13 @@ def _dataset() -> QueryDataset | None:
 def _answer(query: str, dataset: QueryDataset | None) -> Response:
     """The answer of a query, kept per version of the data so a repeated request costs no engine time.
 
-    An identical request (same text, dataset, Accept, format= and base) on the same data version gets
-    the same bytes; the kept answer was checked by the guard when it was computed, and errors are
-    never kept. The version is read before the query runs (queries/cache.py says why).
+    An identical request on the same data version gets the same bytes: a GET is kept under its raw
+    request (raw_request_key), which service/kept_answers.py looks up before Flask runs, and any other
+    method under its text, dataset, Accept, format= and base. The kept answer was checked by the guard
+    when it was computed, and errors are never kept. The version is read before the query runs
+    (queries/cache.py says why).
     """
     accept, alias, base_iri = request.headers.get("Accept"), request.args.get("format"), _base_iri()
-    # A GET is kept under its raw request, which service/kept_answers.py looks up before Flask runs.
     key = raw_request_key(request.environ) if request.method == "GET" else ("sparql", query, accept, alias, dataset,
                                                                              base_iri)
     computed = False
