@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,9 +16,9 @@ from tqdm import tqdm
 from innograph.loader.context import Context
 from innograph.loader.iris import grant_iri, organisation_iri, participation_iri, project_iri
 from innograph.loader.report import Report
-from innograph.loader.tables import Portfolio, Row
+from innograph.loader.tables import Portfolio, Row, Rows
 from innograph.namespaces import IG
-from innograph.store.rdfio import GraphBuilder, ParsedRdf, iri, literal
+from innograph.store.rdfio import TriplesFile, TriplesFileWriter, iri, literal
 
 ORGANISATION_TYPES = {
     IG.University: {"university", "高校", "高等院校", "大学", "高等学校"},
@@ -41,9 +42,9 @@ TYPE, LABEL = iri(str(RDF.type)), iri(str(RDFS.label))
 
 @dataclass
 class Conversion:
-    """The graph made from a portfolio and the rows it read."""
+    """The graph made from a portfolio, written to a file, and the rows it read."""
 
-    graph: ParsedRdf
+    graph: TriplesFile
     rows_read: int
     origins: dict[str, tuple[str, int]]
     """The file and row each minted subject came from, to place SHACL violations."""
@@ -54,16 +55,19 @@ class _Converter:
     base: str
     context: Context
     report: Report
-    builder: GraphBuilder
-    seen: dict[str, tuple[Row, dict[str, str]]] = field(default_factory=dict)
-    leads: dict[str, Row] = field(default_factory=dict)
+    builder: TriplesFileWriter
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """A digest of the values of the row that defined each subject, to tell a repeat from a conflict."""
+    leads: dict[str, tuple[str, int]] = field(default_factory=dict)
     origins: dict[str, tuple[str, int]] = field(default_factory=dict)
     tick: Callable[[int], object] = lambda _: None
+    rows_read: int = 0
 
-    def each(self, rows: list[Row]) -> Iterator[Row]:
-        """The rows, counted on the progress bar."""
+    def each(self, rows: Iterable[Row]) -> Iterator[Row]:
+        """The rows, counted, and counted on the progress bar."""
         for row in rows:
             yield row
+            self.rows_read += 1
             self.tick(1)
 
     # --- cells ---------------------------------------------------------------------------------
@@ -129,19 +133,21 @@ class _Converter:
 
     def unique(self, row: Row, key: str, values: dict[str, str], what: str, column: str) -> bool:
         """False for a repeat of an earlier row (identical: skipped; different: an error)."""
-        earlier = self.seen.get(key)
+        digest = hashlib.blake2b(repr(sorted(values.items())).encode(), digest_size=16).digest()
+        earlier = self.digests.get(key)
         if earlier is None:
-            self.seen[key] = (row, values)
+            self.digests[key] = digest
             self.origins[key] = (row.source, row.number)
             return True
-        if earlier[1] != values:
-            self.problem(row, column, "duplicate.conflict", f"{what} is also defined at {earlier[0].source} "
-                         f"row {earlier[0].number} with different data")
+        if earlier != digest:
+            source, number = self.origins[key]
+            self.problem(row, column, "duplicate.conflict", f"{what} is also defined at {source} "
+                         f"row {number} with different data")
         return False
 
     # --- tables --------------------------------------------------------------------------------
 
-    def organisations(self, rows: list[Row]) -> None:
+    def organisations(self, rows: Rows) -> None:
         for row in rows:  # first pass: names, so that parents may be defined further down
             if row.get("name_en") or row.get("name_zh"):
                 uid = row.get("id")
@@ -174,7 +180,7 @@ class _Converter:
             if parent:
                 self.builder.add(s, T["isSubOrganizationOf"], iri(parent))
 
-    def projects(self, rows: list[Row]) -> None:
+    def projects(self, rows: Rows) -> None:
         for row in rows:
             if row.get("title_en") or row.get("title_zh") or row.get("code"):
                 self.context.names["project"].add(
@@ -207,7 +213,7 @@ class _Converter:
                 if year is not None:
                     self.builder.add(s, T[name], literal(str(year), datatype=str(XSD.integer)))
 
-    def participation(self, rows: list[Row]) -> None:
+    def participation(self, rows: Rows) -> None:
         for row in self.each(rows):
             if not self.required(row, "project", "organisation", "role"):
                 continue
@@ -222,11 +228,11 @@ class _Converter:
                 continue
             if role == IG.leadRole:
                 if project in self.leads:
-                    first = self.leads[project]
-                    self.problem(row, "role", "lead.twice", f"the project already has a lead at {first.source} "
-                                 f"row {first.number}")
+                    source, number = self.leads[project]
+                    self.problem(row, "role", "lead.twice", f"the project already has a lead at {source} "
+                                 f"row {number}")
                     continue
-                self.leads[project] = row
+                self.leads[project] = (row.source, row.number)
             s = iri(subject)
             self.builder.add(s, TYPE, T["Participation"])
             self.builder.add(s, T["concernsProject"], iri(project))
@@ -235,7 +241,7 @@ class _Converter:
             if share is not None:
                 self.builder.add(s, T["fundingShare"], literal(str(share), datatype=str(XSD.decimal)))
 
-    def funding(self, rows: list[Row]) -> None:
+    def funding(self, rows: Rows) -> None:
         for row in self.each(rows):
             if not self.required(row, "project", "funder", "amount", "currency", "year"):
                 continue
@@ -268,7 +274,7 @@ class _Converter:
             if row.get(name):
                 self.builder.add(subject, LABEL, literal(row.get(name), language=language))
 
-    def warn_missing_leads(self, rows: list[Row]) -> None:
+    def warn_missing_leads(self, rows: Rows) -> None:
         for row in rows:
             project = self.context.names["project"].resolve(row.get("code") or row.get("title_en")
                                                             or row.get("title_zh"))
@@ -280,20 +286,22 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
 
 
-def convert(portfolio: Portfolio, base: str, context: Context, report: Report, source: str,
+def convert(portfolio: Portfolio, base: str, context: Context, report: Report, source: str, output: Path,
             show_progress: bool = False) -> Conversion:
-    """Check every row and build the source's graph; problems go to `report`.
+    """Check every row and write the source's graph to N-Triples files named `output`-1.nt, -2, ... in its
+    folder; problems go to `report`.
 
     With `show_progress`, a bar with the rate in rows per second appears on stderr once the work
     has taken more than a second.
     """
     with tqdm(total=len(portfolio), unit=" rows", desc=Path(source).name, delay=1.0, file=sys.stderr,
               disable=not show_progress) as bar:
-        converter = _Converter(base, context, report, GraphBuilder(source), tick=bar.update)
+        converter = _Converter(base, context, report, TriplesFileWriter(output.parent, output.name), tick=bar.update)
         converter.organisations(portfolio.rows["organisations"])
         converter.projects(portfolio.rows["projects"])
         converter.participation(portfolio.rows["participation"])
         converter.funding(portfolio.rows["funding"])
+        bar.total = bar.n  # a CSV file's estimate counted its lines
     if portfolio.rows["participation"]:
         converter.warn_missing_leads(portfolio.rows["projects"])
-    return Conversion(converter.builder.build(), len(portfolio), converter.origins)
+    return Conversion(converter.builder.close(), converter.rows_read, converter.origins)

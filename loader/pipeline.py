@@ -7,6 +7,10 @@ only if all of that succeeds is the generation published.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +31,8 @@ from innograph.loader.report import LoadRefused, Problem, Report
 from innograph.loader.tables import TABLES
 from innograph.ontology.shacl_sparql import compile_shapes, sparql_violations
 from innograph.store import Store, Writer, open_store
-from innograph.store.rdfio import ParsedRdf, iri, parse_file, syntax_for
+from innograph.store.location import is_remote
+from innograph.store.rdfio import ParsedRdf, TriplesFile, iri, parse_file, syntax_for
 
 Progress = Callable[[str], None]
 
@@ -39,7 +44,7 @@ class Source:
     path: Path
     graph: str
     mapping: Mapping
-    content: ParsedRdf | None = None
+    content: ParsedRdf | TriplesFile | None = None
     rows_read: int = 0
     origins: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -90,19 +95,23 @@ def mapping_for(path: Path, explicit: Path | None) -> Mapping:
 
 
 def prepare(paths: list[Path], settings: Settings, store: Store, mapping_file: Path | None, graph: str | None,
-            report: Report, show_progress: bool = False) -> list[Source]:
-    """Read, map and check every source; problems go to `report`, nothing is written."""
+            report: Report, scratch: Path, show_progress: bool = False) -> list[Source]:
+    """Read, map and check every source; problems go to `report`, nothing is written to the store.
+
+    A tabular source's triples are written to an N-Triples file in the folder `scratch`, so that
+    a large portfolio is never held in memory as terms.
+    """
     if graph and len(paths) > 1:
         raise InputError("--graph names one graph: give one source")
     context = Context.from_store(store if store.exists() else None)
     sources = []
-    for path in sorted(paths, key=_order):
+    for number, path in enumerate(sorted(paths, key=_order)):
         source = Source(path, graph_for(path, settings, graph), mapping_for(path, mapping_file))
         if not path.exists():
             report.error(str(path), "file.missing", "no such file or folder")
         elif path.is_dir() or path.suffix.lower() in TABULAR_SUFFIXES:
             conversion = convert(read_tabular(path, source.mapping, report), settings.base_iri, context, report,
-                                 str(path), show_progress)
+                                 str(path), scratch / f"source-{number}", show_progress)
             source.content, source.rows_read = conversion.graph, conversion.rows_read
             source.origins = conversion.origins
         else:
@@ -125,37 +134,68 @@ def load(settings: Settings, paths: list[Path], *, mapping_file: Path | None = N
     if not store.exists():
         raise StoreError(f"no store at {settings.store}: run `innograph init` first")
     report = Report()
-    _say(progress, "reading and checking")
-    sources = prepare(paths, settings, store, mapping_file, graph, report, show_progress=progress is not None)
-    if report.errors:
-        raise LoadRefused(report)
-    result = LoadResult({}, {}, report, 0.0)
-    try:
-        with store.transaction() as writer:
-            for source in sources:
-                assert source.content is not None
-                _say(progress, f"writing {source.graph}")
-                result.triples[source.graph] = writer.replace_graph(source.graph, source.content)
-                result.rows[source.graph] = source.rows_read
-                source.content = None  # written: its quads are not held through inference and the shapes
-            _say(progress, "inferring")
-            result.entailments = refresh_entailments(writer, settings.graphs)
-            _say(progress, "validating against the shapes")
-            _validate_against_shapes(writer, settings, sources, report)
-            if report.errors:
-                raise LoadRefused(report)
-            _say(progress, "recording provenance")
-            for source in sources:
-                files = [SourceFile.read(p) for p in source.files]
-                record_provenance(writer, settings, source.graph, files, source.mapping, started_at,
-                                  datetime.now(UTC), source.rows_read, result.triples[source.graph], __version__)
-            if dry_run:
-                raise _DryRun
-            _say(progress, "publishing")
-    except _DryRun:
-        pass
+    with _scratch_folder(settings) as scratch:
+        _say(progress, "reading and checking")
+        sources = prepare(paths, settings, store, mapping_file, graph, report, Path(scratch),
+                          show_progress=progress is not None)
+        if report.errors:
+            raise LoadRefused(report)
+        result = LoadResult({}, {}, report, 0.0)
+        with contextlib.suppress(_DryRun):  # a dry run raises it to discard the generation it wrote
+            _write(store, settings, sources, result, started_at, dry_run, progress)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _write(store: Store, settings: Settings, sources: list[Source], result: LoadResult, started_at: datetime,
+           dry_run: bool, progress: Progress | None) -> None:
+    """Write, infer, validate and record provenance in one transaction; raise to leave the store as it was."""
+    incoming = sum(len(s.content) if isinstance(s.content, ParsedRdf) else s.content.count
+                   for s in sources if s.content is not None)
+    # The entailments about double what is loaded; beyond the limit the writer works on disk alone.
+    in_memory = store.triple_count() + 2 * incoming <= settings.load_in_memory_quads
+    with store.transaction(in_memory=in_memory) as writer:
+        for source in sources:
+            assert source.content is not None
+            _say(progress, f"writing {source.graph}")
+            result.triples[source.graph] = writer.replace_graph(source.graph, source.content)
+            result.rows[source.graph] = source.rows_read
+            source.content = None  # written: its quads are not held through inference and the shapes
+        _say(progress, "inferring")
+        result.entailments = refresh_entailments(writer, settings.graphs)
+        _say(progress, "validating against the shapes")
+        _validate_against_shapes(writer, settings, sources, result.report)
+        if result.report.errors:
+            raise LoadRefused(result.report)
+        _say(progress, "recording provenance")
+        for source in sources:
+            files = [SourceFile.read(p) for p in source.files]
+            record_provenance(writer, settings, source.graph, files, source.mapping, started_at,
+                              datetime.now(UTC), source.rows_read, result.triples[source.graph], __version__)
+        if dry_run:
+            raise _DryRun
+        _say(progress, "publishing")
+
+
+def _scratch_folder(settings: Settings) -> tempfile.TemporaryDirectory[str]:
+    """A folder for the converted triples: in an embedded store's folder (its disk, not a small or in-memory
+    /tmp), where the folders of loaders that were killed are removed first; else the system's temporary folder."""
+    if is_remote(settings.store):
+        return tempfile.TemporaryDirectory(prefix="innograph-load-")
+    for left in Path(settings.store).glob("load-*-*"):
+        if not _running(int(left.name.split("-")[1])):
+            shutil.rmtree(left, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f"load-{os.getpid()}-", dir=settings.store)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def unload(settings: Settings, graph: str) -> int:

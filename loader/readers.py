@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ def read_csv_folder(folder: Path, mapping: Mapping, report: Report) -> Portfolio
 
 
 def read_csv_files(files: Iterable[Path], mapping: Mapping, report: Report) -> Portfolio:
+    """Check each file's encoding and header now; its rows are read when the converter passes over them."""
     portfolio = Portfolio()
     by_source = {m.source: m for m in mapping.tables.values()}
     for path in files:
@@ -53,13 +54,40 @@ def read_csv_files(files: Iterable[Path], mapping: Mapping, report: Report) -> P
         text = _decode(path, report)
         if text is None:
             continue
+        lines = text.count("\n") + 1
         try:
-            records = list(csv.reader(io.StringIO(text, newline="")))
+            header = next(csv.reader(io.StringIO(text, newline="")), [])
         except csv.Error as error:  # a field over the csv module's limit, a NUL byte, and the like
             report.error(str(path), "file.syntax", f"not a readable CSV file: {error}")
             continue
-        portfolio.rows[table.table] += _rows(str(path), records, table, report, first_row=1)
+        del text  # the rows are read again from the file, one at a time
+        if not header:
+            report.error(str(path), "table.empty", "the table has no header row")
+            continue
+        index = _header_index(str(path), header, table, report, first_row=1)
+        if index is not None:
+            portfolio.rows[table.table].add(_csv_rows(path, index, table, report), lines - 1)
     return portfolio
+
+
+def _csv_rows(path: Path, index: dict[str, int], table: TableMapping,
+              report: Report) -> Callable[[], Iterator[Row]]:
+    """The rows of a CSV file, read from the file on each call; a syntax error is reported once."""
+    reported = False
+
+    def rows() -> Iterator[Row]:
+        nonlocal reported
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            records = csv.reader(handle)
+            try:
+                next(records, None)
+                yield from _records_to_rows(str(path), records, index, table, first_row=1)
+            except csv.Error as error:  # a field over the csv module's limit, a NUL byte, and the like
+                if not reported:
+                    report.error(str(path), "file.syntax", f"not a readable CSV file: {error}")
+                    reported = True
+
+    return rows
 
 
 def read_xlsx(path: Path, mapping: Mapping, report: Report) -> Portfolio:
@@ -82,7 +110,7 @@ def read_xlsx(path: Path, mapping: Mapping, report: Report) -> Portfolio:
             except Exception as error:  # as above: a damaged sheet raises XML, zip or key errors
                 report.error(f"{path}[{table.source}]", "file.unreadable", f"the sheet cannot be read: {error}")
                 continue
-            portfolio.rows[table.table] += _rows(f"{path}[{table.source}]", records, table, report, first_row=1)
+            portfolio.rows[table.table].add(_rows(f"{path}[{table.source}]", records, table, report, first_row=1))
     finally:
         workbook.close()
     if not len(portfolio) and not report.errors:
@@ -115,7 +143,7 @@ def read_json(path: Path, mapping: Mapping, report: Report) -> Portfolio:
             continue
         headers = sorted({key for item in items for key in item}, key=str)
         records = [headers, *[[_cell_text(item.get(h)) for h in headers] for item in items]]
-        portfolio.rows[table.table] += _rows(f"{path}[{table.source}]", records, table, report, first_row=0)
+        portfolio.rows[table.table].add(_rows(f"{path}[{table.source}]", records, table, report, first_row=0))
     return portfolio
 
 
@@ -166,7 +194,15 @@ def _rows(where: str, records: Sequence[Sequence[str]], table: TableMapping, rep
     if not records:
         report.error(where, "table.empty", "the table has no header row")
         return []
-    header = [_normalise(h) for h in records[0]]
+    index = _header_index(where, records[0], table, report, first_row)
+    return [] if index is None else list(_records_to_rows(where, records[1:], index, table, first_row))
+
+
+def _header_index(where: str, header_row: Sequence[str], table: TableMapping, report: Report,
+                  first_row: int) -> dict[str, int] | None:
+    """The position of each mapped column in the header; None, with every missing column reported, if a
+    required one is missing."""
+    header = [_normalise(h) for h in header_row]
     index: dict[str, int] = {}
     spec = TABLES[table.table]
     for canonical, source_header in table.columns.items():
@@ -177,14 +213,19 @@ def _rows(where: str, records: Sequence[Sequence[str]], table: TableMapping, rep
             report.error(where, "column.missing", f"required column {source_header!r} is missing",
                          row=first_row, column=source_header)
     if any(spec.field(f).required and f not in index for f in spec.names):
-        return []
-    rows = []
-    for offset, record in enumerate(records[1:], start=1):
+        return None
+    return index
+
+
+def _records_to_rows(where: str, records: Iterable[Sequence[str]], index: dict[str, int], table: TableMapping,
+                     first_row: int) -> Iterator[Row]:
+    """Rows of the records after the header, numbered as a person sees them; blank records are skipped."""
+    columns = {c: table.columns[c] for c in index}
+    for offset, record in enumerate(records, start=1):
         if not any(cell.strip() for cell in record):
             continue
         values = {}
         for canonical, position in index.items():
             value = record[position].strip() if position < len(record) else ""
             values[canonical] = table.values.get(canonical, {}).get(value, value)
-        rows.append(Row(where, first_row + offset, values, {c: table.columns[c] for c in index}))
-    return rows
+        yield Row(where, first_row + offset, values, columns)

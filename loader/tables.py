@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -70,7 +71,7 @@ FUNDING = TableSpec("funding", (
 TABLES: dict[str, TableSpec] = {t.name: t for t in (ORGANISATIONS, PROJECTS, PARTICIPATION, FUNDING)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row as read: where it came from and its values by canonical field name."""
 
@@ -78,17 +79,47 @@ class Row:
     number: int
     values: dict[str, str] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)
-    """The source column each canonical field was read from, for error reports."""
+    """The source column each canonical field was read from, for error reports (one dict per table)."""
 
     def get(self, name: str) -> str:
         return self.values.get(name, "").strip()
+
+
+class Rows:
+    """The rows of one table, from one or more parts, read afresh on every pass over them.
+
+    A CSV part reads its file again on each pass rather than holding its rows, so a portfolio of
+    millions of rows is never all in memory; the other readers' parts are lists.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[Callable[[], Iterable[Row]]] = []
+        self.estimate = 0
+        """How many rows the parts have, or a little more (a CSV part counts its lines)."""
+
+    def add(self, part: Callable[[], Iterable[Row]] | list[Row], estimate: int | None = None) -> None:
+        if isinstance(part, list):
+            rows = part
+            self._parts.append(lambda: rows)
+            self.estimate += len(rows)
+        else:
+            self._parts.append(part)
+            self.estimate += estimate or 0
+
+    def __iter__(self) -> Iterator[Row]:
+        for part in self._parts:
+            yield from part()
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self)
 
 
 @dataclass
 class Portfolio:
     """The rows of the four tables of one source."""
 
-    rows: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in TABLES})
+    rows: dict[str, Rows] = field(default_factory=lambda: {name: Rows() for name in TABLES})
 
     def __len__(self) -> int:
-        return sum(len(rows) for rows in self.rows.values())
+        """About how many rows there are: exactly, except that a CSV file's count is of its lines."""
+        return sum(rows.estimate for rows in self.rows.values())

@@ -15,7 +15,7 @@ itself).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
@@ -36,17 +36,27 @@ class Rule:
     """A VALUES block or other clause that goes before the patterns."""
     condition: str = ""
     """A FILTER expression, or empty."""
+    reads: frozenset[URIRef] = field(default=frozenset(), compare=False)
+    """The predicates the patterns match: the rule can derive more only after one of them gained triples."""
+    writes: frozenset[URIRef] = field(default=frozenset(), compare=False)
+    """The predicates of the triples the rule derives."""
+    saturating: bool = field(default=False, compare=False)
+    """Whether the rule, applied to what it has just derived, derives nothing new (a closed VALUES table)."""
 
-    def insert(self, graph: str) -> str:
-        """A SPARQL Update adding to `graph` what the rule derives and no graph holds yet.
-
-        Each pattern gets its own GRAPH block, so the rule reads the union of all named graphs.
-        """
+    def _where(self) -> str:
+        """The patterns, each in its own GRAPH block so the rule reads the union of all named graphs, and only
+        solutions whose triple no graph holds yet."""
         body = " ".join(f"GRAPH ?g{i} {{ {p} }}" for i, p in enumerate(self.patterns))
         condition = f"FILTER({self.condition})" if self.condition else ""
-        target = sparql_term(URIRef(graph))
-        return (f"INSERT {{ GRAPH {target} {{ {self.template} }} }} WHERE {{ {self.prologue} {body} {condition} "
-                f"FILTER NOT EXISTS {{ GRAPH ?any {{ {self.template} }} }} }}")
+        return f"{self.prologue} {body} {condition} FILTER NOT EXISTS {{ GRAPH ?any {{ {self.template} }} }}"
+
+    def insert(self, graph: str) -> str:
+        """A SPARQL Update adding to `graph` what the rule derives and no graph holds yet."""
+        return f"INSERT {{ GRAPH {sparql_term(URIRef(graph))} {{ {self.template} }} }} WHERE {{ {self._where()} }}"
+
+    def construct(self) -> str:
+        """A CONSTRUCT query of what the rule derives and no graph holds yet (a store may stream it to disk)."""
+        return f"CONSTRUCT {{ {self.template} }} WHERE {{ {self._where()} }}"
 
 
 def _values(variables: str, rows: Iterable[tuple[URIRef, ...]]) -> str:
@@ -83,12 +93,15 @@ def derive_rules(ontology: Graph) -> list[Rule]:
     for a, b in _named_pairs(ontology, OWL.equivalentProperty):
         subproperty |= {(a, b), (b, a)}
     inverse = _named_pairs(ontology, OWL.inverseOf)
-    symmetric = [(p,) for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)]
-    inverse_rules = [Rule("owl:inverseOf", "?o ?inverse ?s", ("?s ?p ?o",),
-                          _values("?p ?inverse", inverse | {(b, a) for a, b in inverse}), "!isLiteral(?o)")
+    inverse |= {(b, a) for a, b in inverse}
+    symmetric = {p for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)}
+    inverse_rules = [Rule("owl:inverseOf", "?o ?inverse ?s", ("?s ?p ?o",), _values("?p ?inverse", inverse),
+                          "!isLiteral(?o)", *_mapping_effects(inverse),
+                          saturating=all(c == a for a, b in inverse for b2, c in inverse if b2 == b))
                      ] if inverse else []
     subproperty_rules = [Rule("rdfs:subPropertyOf", "?s ?super ?o", ("?s ?sub ?o",),
-                              _values("?sub ?super", _closure(subproperty)))] if subproperty else []
+                              _values("?sub ?super", _closure(subproperty)), "",
+                              *_mapping_effects(_closure(subproperty)), saturating=True)] if subproperty else []
     chain_rules = list(_chain_rules(ontology))
     return [
         lead_organization_rule(),
@@ -97,12 +110,19 @@ def derive_rules(ontology: Graph) -> list[Rule]:
         *subproperty_rules,
         *inverse_rules,
         *chain_rules,
-        *([Rule("owl:SymmetricProperty", "?o ?p ?s", ("?s ?p ?o",), _values("?p", symmetric), "!isLiteral(?o)")]
+        *([Rule("owl:SymmetricProperty", "?o ?p ?s", ("?s ?p ?o",), _values("?p", [(p,) for p in symmetric]),
+                "!isLiteral(?o)", frozenset(symmetric), frozenset(symmetric), saturating=True)]
           if symmetric else []),
         *_transitive_rules(ontology),
-        *([Rule("rdfs:subClassOf", "?x a ?super", ("?x a ?sub",), _values("?sub ?super", _closure(subclass)))]
+        *([Rule("rdfs:subClassOf", "?x a ?super", ("?x a ?sub",), _values("?sub ?super", _closure(subclass)), "",
+                frozenset({RDF.type}), frozenset({RDF.type}), saturating=True)]
           if subclass else []),
     ]
+
+
+def _mapping_effects(pairs: set[tuple[URIRef, URIRef]]) -> tuple[frozenset[URIRef], frozenset[URIRef]]:
+    """What a rule that rewrites predicate a to b for each pair reads and writes."""
+    return frozenset(a for a, _ in pairs), frozenset(b for _, b in pairs)
 
 
 def _transitive_rules(ontology: Graph, longest: int = 6) -> list[Rule]:
@@ -112,20 +132,22 @@ def _transitive_rules(ontology: Graph, longest: int = 6) -> list[Rule]:
         p = sparql_term(prop)
         for steps in range(2, longest + 1):
             rules.append(Rule(f"owl:TransitiveProperty {prop}", f"?x0 {p} ?x{steps}",
-                              tuple(f"?x{i} {p} ?x{i + 1}" for i in range(steps)), condition=f"?x0 != ?x{steps}"))
+                              tuple(f"?x{i} {p} ?x{i + 1}" for i in range(steps)), condition=f"?x0 != ?x{steps}",
+                              reads=frozenset({prop}), writes=frozenset({prop})))
     return rules
 
 
 def _chain_rules(ontology: Graph) -> list[Rule]:
     rules = []
     for prop, head in sorted(ontology.subject_objects(OWL.propertyChainAxiom)):
-        steps = [sparql_term(step) for step in Collection(ontology, head)]
+        chain = list(Collection(ontology, head))
+        steps = [sparql_term(step) for step in chain]
         if not isinstance(prop, URIRef) or len(steps) < 2:
             continue
         last = len(steps)
         rules.append(Rule(f"owl:propertyChainAxiom {prop}", f"?x0 {sparql_term(prop)} ?x{last}",
                           tuple(f"?x{i} {step} ?x{i + 1}" for i, step in enumerate(steps)),
-                          condition=f"?x0 != ?x{last}"))
+                          condition=f"?x0 != ?x{last}", reads=frozenset(chain), writes=frozenset({prop})))
     return rules
 
 
@@ -135,9 +157,39 @@ def lead_organization_rule() -> Rule:
         IG.leadOrganization, IG.concernsProject, IG.involvesOrganization, IG.hasRole))
     return Rule("ig:leadRole participation", f"?project {lead} ?org",
                 (f"?part {role} {sparql_term(IG.leadRole)}", f"?part {concerns} ?project",
-                 f"?part {involves} ?org"))
+                 f"?part {involves} ?org"), reads=frozenset({IG.hasRole, IG.concernsProject, IG.involvesOrganization}),
+                writes=frozenset({IG.leadOrganization}))
 
 
 def materialise(writer: Writer, ontology: Graph, graph: str, max_rounds: int = 50) -> int:
-    """Recompute the entailments graph from scratch; returns how many triples it holds."""
-    return writer.materialise(graph, [rule.insert(graph) for rule in derive_rules(ontology)], max_rounds)
+    """Recompute the entailments graph from scratch; returns how many triples it holds.
+
+    Semi-naive at the level of predicates: after the first pass, a rule runs again only if a predicate
+    it reads has gained triples since it last ran (its own additions count unless it is saturating),
+    so the last pass does not re-run every rule just to find that nothing is new.
+    """
+    rules = derive_rules(ontology)
+    writer.drop_graph(graph)
+    last_run: dict[int, int] = {}
+    gained: dict[URIRef, int] = {}  # predicate -> the last step whose rule added triples with it
+    step = 0
+    for _ in range(max_rounds):
+        ran = False
+        for index, rule in enumerate(rules):
+            since = last_run.get(index)
+            if since is not None and not _stale(rule, since, gained):
+                continue
+            step += 1
+            last_run[index] = step
+            ran = True
+            if writer.derive(graph, rule):
+                gained.update(dict.fromkeys(rule.writes, step))
+        if not ran:
+            return writer.triple_count(graph)
+    raise RuntimeError(f"entailments did not reach a fixpoint in {max_rounds} rounds")
+
+
+def _stale(rule: Rule, last_run: int, gained: dict[URIRef, int]) -> bool:
+    """Whether a predicate the rule reads gained triples after its last run, or in it (unless it saturates)."""
+    return any(gained.get(p, -1) > last_run or (gained.get(p) == last_run and not rule.saturating)
+               for p in rule.reads)

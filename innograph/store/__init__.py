@@ -12,10 +12,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal as KindLiteral
+from typing import Protocol
 
 from rdflib.term import Node
 
-from innograph.store.rdfio import ParsedRdf, Syntax
+from innograph.store.rdfio import ParsedRdf, Syntax, TriplesFile
 
 Triple = tuple[Node, Node, Node]
 Bindings = Mapping[str, Node]
@@ -46,6 +47,16 @@ class Result:
     def column(self, name: str) -> list[Node | None]:
         index = self.variables.index(name)
         return [row[index] for row in self.rows]
+
+
+class Derivation(Protocol):
+    """An entailment rule as the two forms a store may run it in (innograph.ontology.rules.Rule)."""
+
+    def insert(self, graph: str) -> str:
+        """A SPARQL Update adding the new derived triples to `graph`."""
+
+    def construct(self) -> str:
+        """A CONSTRUCT query of the new derived triples."""
 
 
 class Reader(ABC):
@@ -80,11 +91,11 @@ class Writer(Reader):
     """A reader that can also change the data inside a transaction."""
 
     @abstractmethod
-    def replace_graph(self, graph: str, content: ParsedRdf | Iterable[Triple]) -> int:
+    def replace_graph(self, graph: str, content: ParsedRdf | TriplesFile | Iterable[Triple]) -> int:
         """Make `graph` hold exactly `content`; returns the number of triples written."""
 
     @abstractmethod
-    def add_to_graph(self, graph: str, content: ParsedRdf) -> int:
+    def add_to_graph(self, graph: str, content: ParsedRdf | TriplesFile) -> int:
         """Add `content` to `graph`, keeping what it holds; returns the graph's size after."""
 
     @abstractmethod
@@ -96,10 +107,11 @@ class Writer(Reader):
         """Run a SPARQL 1.1 Update; `base_iri` resolves relative IRIs of an update without BASE."""
 
     @abstractmethod
-    def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:
-        """Replace `graph` with what the INSERT updates, run in order until none adds anything, derive.
+    def derive(self, graph: str, rule: Derivation) -> int:
+        """Add to `graph` what `rule` derives from all graphs and no graph holds yet.
 
-        Each update must only add to `graph`. Returns the number of triples `graph` ends with.
+        Returns how many triples the rule gave (a triple given twice counts twice): 0 exactly when
+        nothing was new.
         """
 
     @abstractmethod
@@ -111,8 +123,12 @@ class Store(Reader):
     """A durable store: reads see the last committed version."""
 
     @abstractmethod
-    def transaction(self) -> AbstractContextManager[Writer]:
-        """A block whose writes are committed together when it ends without an error."""
+    def transaction(self, in_memory: bool = True) -> AbstractContextManager[Writer]:
+        """A block whose writes are committed together when it ends without an error.
+
+        `in_memory` lets the writer work on an in-memory copy of the data, which is faster; a load
+        into a store larger than memory should pass False. A SPARQL server store ignores it.
+        """
 
     @abstractmethod
     def exists(self) -> bool:

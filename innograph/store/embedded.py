@@ -19,7 +19,8 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,10 +28,10 @@ import pyoxigraph as ox
 
 from innograph.errors import QueryError, StoreError
 from innograph.sparql_text import has_keyword
-from innograph.store import Bindings, QueryDataset, Result, Store, Triple, Writer
+from innograph.store import Bindings, Derivation, QueryDataset, Result, Store, Triple, Writer
 from innograph.store.answers import as_result, serialized
 from innograph.store.binding import with_values
-from innograph.store.rdfio import ParsedRdf, Syntax, quads_into_graph, to_rdflib
+from innograph.store.rdfio import ParsedRdf, Syntax, TriplesFile, quads_into_graph, to_rdflib
 
 
 class OxigraphReader:
@@ -81,64 +82,104 @@ class OxigraphReader:
 
 
 class OxigraphWriter(OxigraphReader, Writer):
-    """Writes the private, not yet published copy of a generation, mirrored in memory.
+    """Writes the private, not yet published copy of a generation, maybe mirrored in memory.
 
-    Every write goes to both the disk store and the in-memory mirror; reads and derivations run
-    on the mirror, where queries run several times faster than on disk, and the derived triples
-    are then bulk-written to disk. Bulk writes are not transactional, and need not be: the
-    generation is published only when the whole transaction has succeeded.
+    With a mirror, reads and derivations run on the in-memory copy, where queries run about four
+    times faster than on disk, and every write is made there at once and queued for the disk store,
+    which a background thread writes in order while the next step runs (pyoxigraph releases the GIL
+    while it loads). Without one (a store too large to copy into memory), everything runs on disk
+    and memory stays bounded. Large writes go through files that pyoxigraph bulk-loads: bulk writes
+    are not transactional, and need not be, since the generation is published only when the whole
+    transaction succeeded.
     """
 
-    def __init__(self, disk: ox.Store, mirror: ox.Store) -> None:
-        super().__init__(mirror)
+    def __init__(self, disk: ox.Store, mirror: ox.Store | None, scratch: Path) -> None:
+        super().__init__(mirror if mirror is not None else disk)
         self.disk = disk
+        self.mirror = mirror
+        self.scratch = scratch
+        self._disk_writes = ThreadPoolExecutor(1, "innograph-disk") if mirror is not None else None
+        self._queued: list[Future[None]] = []
+        self._files = 0
 
-    def _both(self) -> tuple[ox.Store, ox.Store]:
-        return self.disk, self.native
+    def _write(self, work: Callable[[ox.Store], None]) -> None:
+        """Do `work` on the mirror now and on the disk store in the background, or on the disk store now."""
+        if self.mirror is None or self._disk_writes is None:
+            work(self.disk)
+            return
+        work(self.mirror)
+        failed = next((f for f in self._queued if f.done() and f.exception()), None)
+        if failed is not None:
+            failed.result()
+        self._queued.append(self._disk_writes.submit(work, self.disk))
 
-    def replace_graph(self, graph: str, content: ParsedRdf | Iterable[Triple]) -> int:
-        if not isinstance(content, ParsedRdf):
+    def settle(self) -> None:
+        """Wait until the disk store has every queued write; raises the first that failed."""
+        for queued in self._queued:
+            queued.result()
+        self._queued.clear()
+
+    def abandon(self) -> None:
+        """Stop the queued disk writes (the one running finishes), so the generation can be removed."""
+        if self._disk_writes is not None:
+            self._disk_writes.shutdown(wait=True, cancel_futures=True)
+
+    def replace_graph(self, graph: str, content: ParsedRdf | TriplesFile | Iterable[Triple]) -> int:
+        if not isinstance(content, ParsedRdf | TriplesFile):
             content = ParsedRdf(quads_into_graph(content, graph), graph)
         self.drop_graph(graph)
         return self.add_to_graph(graph, content)
 
-    def add_to_graph(self, graph: str, content: ParsedRdf) -> int:
+    def add_to_graph(self, graph: str, content: ParsedRdf | TriplesFile) -> int:
         name = ox.NamedNode(graph)
-        for store in self._both():  # quads made as they are written: a list of them costs ~200 MB per 1M
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in content.quads)
+
+        def add(store: ox.Store) -> None:
+            if isinstance(content, TriplesFile):
+                for path in content.paths:
+                    store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+            else:  # quads made as they are written: a list of them costs ~200 MB per 1M
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in content.quads)
             store.add_graph(name)
+
+        self._write(add)
         return self.triple_count(graph)
 
     def drop_graph(self, graph: str) -> None:
         name = ox.NamedNode(graph)
-        for store in self._both():
+
+        def drop(store: ox.Store) -> None:
             if store.contains_named_graph(name):
                 store.remove_graph(name)
 
-    def update(self, sparql: str, base_iri: str | None = None) -> None:
-        for store in self._both():
-            try:
-                store.update(sparql, base_iri=base_iri)
-            except SyntaxError as error:
-                raise QueryError(f"SPARQL syntax error: {error}") from None
+        self._write(drop)
 
-    def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:
-        self.drop_graph(graph)
-        for _ in range(max_rounds):
-            before = len(self.native)
-            for update in inserts:
-                self.native.update(update)
-            if len(self.native) == before:
-                break
-        else:
-            raise RuntimeError(f"entailments did not reach a fixpoint in {max_rounds} rounds")
-        self.disk.bulk_extend(self.native.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-        return self.triple_count(graph)
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        try:  # checked and run on the store that answers reads first, so an error leaves the other untouched
+            self.native.update(sparql, base_iri=base_iri)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        if self.mirror is not None and self._disk_writes is not None:
+            self._queued.append(self._disk_writes.submit(self.disk.update, sparql, base_iri=base_iri))
+
+    def derive(self, graph: str, rule: Derivation) -> int:
+        """The rule's CONSTRUCT streamed to a file by pyoxigraph and bulk-loaded: no triple passes through Python."""
+        self._files += 1
+        derived = self.scratch / f"derived-{self._files}.nt"
+        self.native.query(rule.construct()).serialize(output=derived, format=ox.RdfFormat.N_TRIPLES)
+        count = _lines(derived)
+        if count:
+            self.add_to_graph(graph, TriplesFile((derived,), count))
+        return count
 
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
         for graph in graphs:
             for q in self.native.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
                 yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+
+
+def _lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
 class EmbeddedStore(OxigraphReader, Store):
@@ -188,19 +229,22 @@ class EmbeddedStore(OxigraphReader, Store):
         return name
 
     @contextmanager
-    def transaction(self) -> Iterator[Writer]:
+    def transaction(self, in_memory: bool = True) -> Iterator[Writer]:
         self._generations.mkdir(parents=True, exist_ok=True)
         with self._write_lock():
             current = self.current_generation()
             name = f"g{time.time_ns():020d}"
             target = self._generations / name
+            scratch = self.path / f"scratch-{name}"
             writer: OxigraphWriter | None = None
             try:
+                for left in self.path.glob("scratch-*"):  # from a writer that was killed
+                    shutil.rmtree(left, ignore_errors=True)
+                scratch.mkdir()
                 disk = self._copy_of(current, target)
-                mirror = ox.Store()
-                mirror.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-                writer = OxigraphWriter(disk, mirror)
+                writer = OxigraphWriter(disk, self._mirror_of(disk, scratch) if in_memory else None, scratch)
                 yield writer
+                writer.settle()
                 writer.disk.flush()
                 self._close(writer)
                 self._publish(name)
@@ -213,12 +257,26 @@ class EmbeddedStore(OxigraphReader, Store):
                     message = f"writing the store at {self.path} failed, nothing was changed: {error}"
                     raise StoreError(message) from error
                 raise
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
             self._remove_old_generations(keep={name, current})
+
+    @staticmethod
+    def _mirror_of(disk: ox.Store, scratch: Path) -> ox.Store:
+        """An in-memory copy of `disk`, passed through an N-Quads file so no quad becomes a Python object."""
+        mirror = ox.Store()
+        if len(disk):
+            copy = scratch / "mirror.nq"
+            disk.dump(output=copy, format=ox.RdfFormat.N_QUADS)
+            mirror.bulk_load(path=copy, format=ox.RdfFormat.N_QUADS)
+            copy.unlink()
+        return mirror
 
     @staticmethod
     def _close(writer: OxigraphWriter) -> None:
         """Drop the last reference to the writable store so RocksDB closes it (callers may keep `writer`)."""
-        writer.native = writer.disk = None  # type: ignore[assignment]
+        writer.abandon()
+        writer.native = writer.disk = writer.mirror = None  # type: ignore[assignment]
         gc.collect()
 
     def _copy_of(self, current: str | None, target: Path) -> ox.Store:

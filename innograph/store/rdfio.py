@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -194,22 +195,58 @@ def literal(value: str, *, datatype: str | None = None, language: str | None = N
     return ox.Literal(value)
 
 
-class GraphBuilder:
-    """Collects triples of terms made by `iri` and `literal`, ready to be written as one graph."""
+@dataclass(frozen=True)
+class TriplesFile:
+    """Triples written to N-Triples files rather than held in memory: a store bulk-loads the files."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.quads: list[ox.Quad] = []
+    paths: tuple[Path, ...]
+    count: int
+    """Triples written, a repeated one each time."""
+
+    def parsed(self) -> ParsedRdf:
+        """The triples in memory, for a store that cannot load a file (a SPARQL server)."""
+        quads = [quad for path in self.paths for quad in parse_file(path, SYNTAXES["ntriples"]).quads]
+        return ParsedRdf(quads, str(self.paths[0]) if self.paths else "")
+
+
+class TriplesFileWriter:
+    """Writes triples of terms made by `iri` and `literal` to N-Triples files, in batches, by pyoxigraph.
+
+    A file holds at most `PER_FILE` triples: pyoxigraph's bulk load of one file needs memory in
+    proportion to it (about 1.6 GB for 5M triples, 1.1 GB for each of five files of 1M).
+    """
+
+    BATCH = 50_000
+    PER_FILE = 1_000_000
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.folder, self.name = folder, name
+        self.count = 0
+        self.paths: list[Path] = []
+        self._batch: list[ox.Triple] = []
+        self._file: BinaryIO | None = None
 
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> None:
-        self.quads.append(ox.Quad(subject, predicate, obj))
+        self._batch.append(ox.Triple(subject, predicate, obj))
+        if len(self._batch) >= self.BATCH:
+            self._flush()
 
-    def __len__(self) -> int:
-        return len(self.quads)
+    def _flush(self) -> None:
+        if self._file is None or self.count >= self.PER_FILE * len(self.paths):
+            if self._file is not None:
+                self._file.close()
+            self.paths.append(self.folder / f"{self.name}-{len(self.paths) + 1}.nt")
+            self._file = open(self.paths[-1], "wb")  # noqa: SIM115 -- closed by the next file or close()
+        ox.serialize(self._batch, self._file, ox.RdfFormat.N_TRIPLES)
+        self.count += len(self._batch)
+        self._batch = []
 
-    def build(self) -> ParsedRdf:
-        """The triples without duplicates, in the order first added."""
-        return ParsedRdf(list(dict.fromkeys(self.quads)), self.source)
+    def close(self) -> TriplesFile:
+        """Write what is left and close the file."""
+        self._flush()
+        assert self._file is not None
+        self._file.close()
+        return TriplesFile(tuple(self.paths), self.count)
 
 
 def cut_results(body: bytes, media_type: str, rows: int) -> bytes | None:

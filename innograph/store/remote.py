@@ -40,11 +40,11 @@ from innograph.sparql_text import (
     without_comments,
     without_top_limit,
 )
-from innograph.store import Bindings, QueryDataset, Result, Store, Triple, Writer
+from innograph.store import Bindings, Derivation, QueryDataset, Result, Store, Triple, Writer
 from innograph.store.answers import as_result, serialized
 from innograph.store.binding import with_values
 from innograph.store.location import parse_location
-from innograph.store.rdfio import ParsedRdf, Syntax, quads_into_graph, sparql_term, to_rdflib
+from innograph.store.rdfio import ParsedRdf, Syntax, TriplesFile, quads_into_graph, sparql_term, to_rdflib
 from innograph.store.sparql_client import SparqlClient
 
 PRIVATE = "urn:innograph:"
@@ -191,7 +191,7 @@ class RemoteStore(Store):
     # -- writing ---------------------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Writer]:
+    def transaction(self, in_memory: bool = True) -> Iterator[Writer]:
         transaction = f"{PRIVATE}tx:{time.time_ns()}"
         self._take_writer_lock(transaction)
         writer = RemoteWriter(self, transaction)
@@ -293,7 +293,7 @@ class RemoteWriter(RemoteStore, Writer):
     def exists(self) -> bool:
         return True
 
-    def replace_graph(self, graph: str, content: ParsedRdf | Iterable[Triple]) -> int:
+    def replace_graph(self, graph: str, content: ParsedRdf | TriplesFile | Iterable[Triple]) -> int:
         self._protect(graph)
         staging = self._upload(content)
         if staging is None:
@@ -304,7 +304,7 @@ class RemoteWriter(RemoteStore, Writer):
         self._note(graph, True)
         return self.triple_count(graph)
 
-    def add_to_graph(self, graph: str, content: ParsedRdf) -> int:
+    def add_to_graph(self, graph: str, content: ParsedRdf | TriplesFile) -> int:
         self._protect(graph)
         staging = self._upload(content)
         if staging is not None:
@@ -331,19 +331,14 @@ class RemoteWriter(RemoteStore, Writer):
         self.client.update(_with_base(text, base_iri))
         self._known = None  # an update may create or empty any graph
 
-    def materialise(self, graph: str, inserts: list[str], max_rounds: int = 50) -> int:
+    def derive(self, graph: str, rule: Derivation) -> int:
         self._protect(graph)
-        self.client.update(f"DROP SILENT GRAPH {_iri(graph)}")
-        size = 0
-        for _ in range(max_rounds):
-            using = [_iri(g) for g in sorted(set(self.named_graphs()) | {graph})]
-            for insert in inserts:
-                self.client.update(with_using(insert, [], using))
-            before, size = size, self.triple_count(graph)
-            self._note(graph, size > 0)
-            if size == before:
-                return size
-        raise RuntimeError(f"entailments did not reach a fixpoint in {max_rounds} rounds")
+        before = self.triple_count(graph) if graph in self.named_graphs() else 0
+        using = [_iri(g) for g in sorted(set(self.named_graphs()) | {graph})]
+        self.client.update(with_using(rule.insert(graph), [], using))
+        after = self.triple_count(graph)
+        self._note(graph, after > 0)
+        return after - before
 
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
         for graph in graphs:
@@ -366,8 +361,10 @@ class RemoteWriter(RemoteStore, Writer):
                                f"{_iri(graph)} }} }}")
             self.touched[graph] = None
 
-    def _upload(self, content: ParsedRdf | Iterable[Triple]) -> str | None:
+    def _upload(self, content: ParsedRdf | TriplesFile | Iterable[Triple]) -> str | None:
         """Write `content` to a new staging graph in batches; returns its name, or None if it is empty."""
+        if isinstance(content, TriplesFile):
+            content = content.parsed()
         if isinstance(content, ParsedRdf):
             triples = [ox.Triple(q.subject, q.predicate, q.object) for q in content.quads]
         else:
