@@ -152,9 +152,7 @@ def _write(store: Store, settings: Settings, sources: list[Source], result: Load
     """Write, infer, validate and record provenance in one transaction; raise to leave the store as it was."""
     incoming = sum(len(s.content) if isinstance(s.content, ParsedRdf) else s.content.count
                    for s in sources if s.content is not None)
-    # The entailments about double what is loaded; beyond the limit the writer works on disk alone.
-    in_memory = store.triple_count() + 2 * incoming <= settings.load_in_memory_quads
-    with store.transaction(in_memory=in_memory) as writer:
+    with store.transaction(in_memory=works_in_memory(store, settings, incoming)) as writer:
         for source in sources:
             assert source.content is not None
             _say(progress, f"writing {source.graph}")
@@ -175,6 +173,15 @@ def _write(store: Store, settings: Settings, sources: list[Source], result: Load
         if dry_run:
             raise _DryRun
         _say(progress, "publishing")
+
+
+def works_in_memory(store: Store, settings: Settings, incoming: int) -> bool:
+    """Whether the store after a load of `incoming` triples is small enough to work on through an in-memory copy.
+
+    The entailments about double what is loaded; beyond the limit the writer works on disk alone.
+    """
+    size = store.triple_count() if store.exists() else 0
+    return size + 2 * incoming <= settings.load_in_memory_quads
 
 
 def _scratch_folder(settings: Settings) -> tempfile.TemporaryDirectory[str]:

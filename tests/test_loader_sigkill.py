@@ -60,6 +60,8 @@ def test_a_load_killed_while_writing_leaves_the_store_as_it_was(cli: Cli, settin
     assert later.exit_code == 0, later.output
     assert settings.graphs.source("small") in open_store(settings.store).named_graphs()
     assert not half_written & generation_names(store), "the killed load's generation was not cleaned up"
+    assert not [p.name for p in store.iterdir() if p.name.startswith(("load-", "scratch-"))], \
+        "the killed load's working files were not cleaned up"
 
 
 def quads_without_provenance(settings: Settings) -> set[bytes]:

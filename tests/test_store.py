@@ -58,16 +58,35 @@ def test_an_iri_binding_is_validated_by_the_library() -> None:
         with_values("SELECT * WHERE { ?s ?p ?o }", {"s": URIRef("http://e/> } DROP ALL { <x")})
 
 
-def test_a_transaction_that_raises_leaves_the_store_as_it_was(settings: Settings) -> None:
+@pytest.mark.parametrize("in_memory", [True, False], ids=["through-memory", "on-disk"])
+def test_a_transaction_that_raises_leaves_the_store_as_it_was(settings: Settings, in_memory: bool) -> None:
     store = open_store(settings.store)
     with store.transaction() as writer:
         writer.replace_graph(EX + "g", [(URIRef(EX + "a"), URIRef(EX + "p"), Literal(1))])
-    with pytest.raises(RuntimeError), store.transaction() as writer:
+    with pytest.raises(RuntimeError), store.transaction(in_memory=in_memory) as writer:
         writer.replace_graph(EX + "g", [(URIRef(EX + "b"), URIRef(EX + "p"), Literal(2))])
         writer.drop_graph(EX + "other")
         raise RuntimeError("the loader failed half-way")
     assert store.query("SELECT ?s WHERE { ?s ?p ?o }").rows == [(URIRef(EX + "a"),)]
     assert len(list((Path(settings.store) / "generations").iterdir())) == 1
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["through-memory", "on-disk"])
+def test_a_writer_reads_its_own_writes_and_a_commit_publishes_them(settings: Settings, in_memory: bool) -> None:
+    """With or without the in-memory copy (a load into a large store works on disk alone)."""
+    store = open_store(settings.store)
+    with store.transaction() as writer:
+        writer.replace_graph(EX + "g", [(URIRef(EX + "a"), URIRef(EX + "p"), Literal(1))])
+    with store.transaction(in_memory=in_memory) as writer:
+        writer.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}b> <{EX}p> 2 }} }}")
+        writer.replace_graph(EX + "h", [(URIRef(EX + "c"), URIRef(EX + "p"), Literal(3))])
+        writer.drop_graph(EX + "g")
+        writer.replace_graph(EX + "g", [(URIRef(EX + "d"), URIRef(EX + "p"), Literal(4))])
+        assert writer.query("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s").column("s") == [URIRef(EX + "c"),
+                                                                                        URIRef(EX + "d")]
+    assert store.query("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s").rows == [(URIRef(EX + "c"), Literal(3)),
+                                                                                (URIRef(EX + "d"), Literal(4))]
+    assert sorted(p.name for p in Path(settings.store).iterdir() if p.name.startswith("scratch")) == []
 
 
 def test_readers_keep_seeing_the_published_version_while_a_write_is_under_way(settings: Settings) -> None:

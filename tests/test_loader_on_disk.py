@@ -1,0 +1,64 @@
+"""A load into a store too large to copy into memory works on disk alone, and writes the same data.
+
+`load_in_memory_quads` sets the largest store a load works on through an in-memory copy; a larger
+one is written, inferred and validated on disk, so memory stays bounded whatever the size.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from innograph.bootstrap import initialise
+from innograph.config import Settings
+from innograph.loader.pipeline import load, works_in_memory
+from innograph.loader.report import LoadRefused
+from innograph.store import open_store
+from innograph.store.rdfio import syntax_for
+
+from .backends import same_dataset
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+def without_provenance(settings: Settings) -> bytes:
+    """The store as N-Quads except the provenance graph, whose load times differ from load to load."""
+    provenance = f"<{settings.graphs.provenance}>".encode()
+    dump = open_store(settings.store).dump(syntax_for("nquads"))
+    return b"\n".join(line for line in dump.splitlines() if not line.rstrip(b" .").endswith(provenance))
+
+
+def test_a_load_over_the_limit_works_on_disk_alone(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "store"))
+    assert works_in_memory(store, Settings(), incoming=1_000)
+    assert not works_in_memory(store, Settings(load_in_memory_quads=1_999), incoming=1_000)
+    assert not works_in_memory(store, Settings(load_in_memory_quads=0), incoming=1)
+
+
+def test_a_load_on_disk_writes_exactly_what_a_load_through_memory_writes(tmp_path: Path) -> None:
+    through_memory = Settings(store=str(tmp_path / "memory"))
+    on_disk = Settings(store=str(tmp_path / "disk"), load_in_memory_quads=0)
+    results = []
+    for settings in (through_memory, on_disk):
+        initialise(settings)
+        results.append(load(settings, [DEMO]))
+    assert results[0].triples == results[1].triples
+    assert results[0].entailments == results[1].entailments > 1000
+    assert same_dataset(without_provenance(through_memory), without_provenance(on_disk))
+
+
+def test_a_load_on_disk_refused_by_the_shapes_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    """The shapes are checked after writing and inferring, so the refusal comes from inside the transaction."""
+    settings = Settings(store=str(tmp_path / "store"), load_in_memory_quads=0)
+    initialise(settings)
+    load(settings, [DEMO])
+    before = open_store(settings.store).dump(syntax_for("nquads"))
+    orphan = tmp_path / "orphan.ttl"
+    orphan.write_text('<https://w3id.org/innograph/id/project/orphan> a <https://w3id.org/innograph/def/Project> ; '
+                      '<http://www.w3.org/2000/01/rdf-schema#label> "A project of no programme component"@en .\n',
+                      encoding="utf-8")
+    with pytest.raises(LoadRefused) as refused:
+        load(settings, [orphan])
+    assert any(p.rule.startswith("shacl:") and "orphan" in p.message for p in refused.value.report.errors)
+    assert open_store(settings.store).dump(syntax_for("nquads")) == before
