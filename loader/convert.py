@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -46,8 +45,8 @@ class Conversion:
 
     graph: TriplesFile
     rows_read: int
-    origins: dict[str, tuple[str, int]]
-    """The file and row each minted subject came from, to place SHACL violations."""
+    origins: dict[str, tuple[str, int, int]]
+    """The file and row each minted subject came from, to place SHACL violations (and a hash of the row)."""
 
 
 @dataclass
@@ -56,10 +55,9 @@ class _Converter:
     context: Context
     report: Report
     builder: TriplesFileWriter
-    digests: dict[str, bytes] = field(default_factory=dict)
-    """A digest of the values of the row that defined each subject, to tell a repeat from a conflict."""
     leads: dict[str, tuple[str, int]] = field(default_factory=dict)
-    origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+    origins: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    """The file and row that defined each subject, and a hash of its values to tell a repeat from a conflict."""
     tick: Callable[[int], object] = lambda _: None
     rows_read: int = 0
 
@@ -133,14 +131,13 @@ class _Converter:
 
     def unique(self, row: Row, key: str, values: dict[str, str], what: str, column: str) -> bool:
         """False for a repeat of an earlier row (identical: skipped; different: an error)."""
-        digest = hashlib.blake2b(repr(sorted(values.items())).encode(), digest_size=16).digest()
-        earlier = self.digests.get(key)
+        digest = hash(tuple(sorted(values.items())))  # 64 bits: a conflict is missed once in 2**64 repeats
+        earlier = self.origins.get(key)
         if earlier is None:
-            self.digests[key] = digest
-            self.origins[key] = (row.source, row.number)
+            self.origins[key] = (row.source, row.number, digest)
             return True
-        if earlier != digest:
-            source, number = self.origins[key]
+        source, number, earlier_digest = earlier
+        if earlier_digest != digest:
             self.problem(row, column, "duplicate.conflict", f"{what} is also defined at {source} "
                          f"row {number} with different data")
         return False

@@ -170,17 +170,17 @@ def materialise(writer: Writer, ontology: Graph, graph: str, max_rounds: int = 5
     """
     rules = derive_rules(ontology)
     writer.drop_graph(graph)
-    last_run: dict[int, int] = {}
+    last_run: dict[Rule, int] = {}  # a rule listed twice counts as run at its later place
     gained: dict[URIRef, int] = {}  # predicate -> the last step whose rule added triples with it
     step = 0
     for _ in range(max_rounds):
         ran = False
-        for index, rule in enumerate(rules):
-            since = last_run.get(index)
+        for rule in rules:
+            since = last_run.get(rule)
             if since is not None and not _stale(rule, since, gained):
                 continue
             step += 1
-            last_run[index] = step
+            last_run[rule] = step
             ran = True
             if writer.derive(graph, rule):
                 gained.update(dict.fromkeys(rule.writes, step))
