@@ -74,7 +74,7 @@ def measure(size: str, work: Path) -> dict[str, float]:
     subprocess.run([*CLI, "generate", "--projects", str(projects), "--seed", "1", str(portfolio)], check=True,
                    capture_output=True)
     subprocess.run([*CLI, "--store", str(store), "init"], check=True, capture_output=True)
-    seconds, rss, _ = run([*CLI, "--store", str(store), "load", "--quiet", str(portfolio)])
+    seconds, rss, said = run([*CLI, "--store", str(store), "load", "--quiet", str(portfolio)])
     graph = f"https://w3id.org/innograph/id/graph/source/{portfolio.name.lower()}"
     triples_file = work / f"{size}.nt"
     subprocess.run([*CLI, "--store", str(store), "dump", "--graph", graph, "--format", "ntriples", "-o",
@@ -82,7 +82,7 @@ def measure(size: str, work: Path) -> dict[str, float]:
     triples = triples_file.read_bytes().count(b"\n")
     raw_seconds, raw_rss, _ = run([sys.executable, "-c", RAW_LOAD, str(raw), str(triples_file)])
     return {"projects": projects, "triples": triples, "seconds": seconds, "rss": rss, "raw_seconds": raw_seconds,
-            "raw_rss": raw_rss, "store": str(store)}
+            "raw_rss": raw_rss, "store": str(store), "where": "memory" if "in-memory copy" in said else "disk"}
 
 
 def main() -> None:
@@ -96,11 +96,11 @@ def main() -> None:
             print(f"measuring {size} ...", file=sys.stderr, flush=True)
             rows.append((size, measure(size, work)))
         print(f"{'size':>5} {'projects':>8} {'triples':>9} {'load s':>7} {'triples/s':>9} {'peak MiB':>8} "
-              f"{'raw s':>6} {'raw MiB':>7} {'ratio':>6}")
+              f"{'raw s':>6} {'raw MiB':>7} {'ratio':>6} {'worked in':>9}")
         for size, m in rows:
             print(f"{size:>5} {m['projects']:>8} {m['triples']:>9} {m['seconds']:>7.1f} "
                   f"{m['triples'] / m['seconds']:>9.0f} {m['rss']:>8.0f} {m['raw_seconds']:>6.1f} "
-                  f"{m['raw_rss']:>7.0f} {m['seconds'] / m['raw_seconds']:>5.1f}x")
+                  f"{m['raw_rss']:>7.0f} {m['seconds'] / m['raw_seconds']:>5.1f}x {m['where']:>9}")
         size, smallest = rows[0]
         if SIZES[size] > 1_000_000:
             print("\nSHACL engines not compared: pyshacl needs more than ten minutes beyond 1M triples")

@@ -138,7 +138,8 @@ def load(settings: Settings, sources: tuple[Path, ...], mapping_file: Path | Non
     verb = "checked (dry run, nothing written)" if dry_run else "loaded"
     for name, count in result.triples.items():
         click.echo(f"{verb} {name}: {result.rows[name]} rows, {count} triples")
-    click.echo(f"{result.entailments} entailed triples; {result.seconds:.1f} s")
+    where = "through an in-memory copy" if result.in_memory else "on disk alone (over load_in_memory_quads)"
+    click.echo(f"{result.entailments} entailed triples; {result.seconds:.1f} s, worked {where}")
 
 
 @main.command()

@@ -63,6 +63,8 @@ class LoadResult:
     report: Report
     seconds: float
     entailments: int = 0
+    in_memory: bool = True
+    """Whether the load worked through an in-memory copy of the store, or on disk alone."""
 
 
 class _DryRun(Exception):
@@ -153,7 +155,8 @@ def _write(store: Store, settings: Settings, sources: list[Source], result: Load
     """Write, infer, validate and record provenance in one transaction; raise to leave the store as it was."""
     incoming = sum(len(s.content) if isinstance(s.content, ParsedRdf) else s.content.count
                    for s in sources if s.content is not None)
-    with store.transaction(in_memory=works_in_memory(store, settings, incoming)) as writer:
+    result.in_memory = works_in_memory(store, settings, incoming)
+    with store.transaction(in_memory=result.in_memory) as writer:
         for source in sources:
             assert source.content is not None
             _say(progress, f"writing {source.graph}")

@@ -43,6 +43,7 @@ def test_a_load_on_disk_writes_exactly_what_a_load_through_memory_writes(tmp_pat
     for settings in (through_memory, on_disk):
         initialise(settings)
         results.append(load(settings, [DEMO]))
+    assert results[0].in_memory and not results[1].in_memory
     assert results[0].triples == results[1].triples
     assert results[0].entailments == results[1].entailments > 1000
     assert same_dataset(without_provenance(through_memory), without_provenance(on_disk))
