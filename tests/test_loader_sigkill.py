@@ -15,7 +15,8 @@ from click.testing import Result
 
 from innograph.config import Settings
 from innograph.store import open_store
-from innograph.store.rdfio import syntax_for
+
+from .backends import dump_without_provenance
 
 SMALL = Path(__file__).parent / "fixtures" / "loader" / "small"
 WAIT_SECONDS = 60
@@ -65,10 +66,7 @@ def test_a_load_killed_while_writing_leaves_the_store_as_it_was(cli: Cli, settin
 
 
 def quads_without_provenance(settings: Settings) -> set[bytes]:
-    """The store's quads except the provenance graph, whose load times differ from load to load."""
-    provenance = f"<{settings.graphs.provenance}>".encode()
-    dump = open_store(settings.store).dump(syntax_for("nquads"))
-    return {line for line in dump.splitlines() if line and not line.rstrip(b" .").endswith(provenance)}
+    return set(dump_without_provenance(settings.store, settings.graphs.provenance))
 
 
 def test_a_load_killed_at_any_of_20_points_leaves_the_old_data_or_the_new(
