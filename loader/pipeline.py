@@ -101,7 +101,7 @@ def prepare(paths: list[Path], settings: Settings, store: Store, mapping_file: P
             report: Report, scratch: Path, show_progress: bool = False) -> list[Source]:
     """Read, map and check every source; problems go to `report`, nothing is written to the store.
 
-    A tabular source's triples are written to an N-Triples file in the folder `scratch`, so that
+    A tabular source's triples are written to N-Triples files in the folder `scratch`, so that
     a large portfolio is never held in memory as terms.
     """
     if graph and len(paths) > 1:

@@ -100,7 +100,7 @@ class OxigraphWriter(OxigraphReader, Writer):
         self.mirror = mirror
         self.scratch = scratch
         self._disk_writes = ThreadPoolExecutor(1, "innograph-disk") if mirror is not None else None
-        self._queued: list[Future[None]] = []
+        self._queued: list[Future[object]] = []
         self._files = 0
 
     def _write(self, work: Callable[[ox.Store], None]) -> None:
@@ -113,6 +113,13 @@ class OxigraphWriter(OxigraphReader, Writer):
         if failed is not None:
             failed.result()
         self._queued.append(self._disk_writes.submit(work, self.disk))
+
+    def _after_queued_writes(self, action: Callable[[], object]) -> None:
+        """Run `action` once the disk store has every write queued so far (at once, without a mirror)."""
+        if self._disk_writes is None:
+            action()
+        else:
+            self._queued.append(self._disk_writes.submit(action))
 
     def settle(self) -> None:
         """Wait until the disk store has every queued write; raises the first that failed."""
@@ -159,8 +166,8 @@ class OxigraphWriter(OxigraphReader, Writer):
             self.native.update(sparql, base_iri=base_iri)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
-        if self.mirror is not None and self._disk_writes is not None:
-            self._queued.append(self._disk_writes.submit(self.disk.update, sparql, base_iri=base_iri))
+        if self.mirror is not None:
+            self._after_queued_writes(lambda: self.disk.update(sparql, base_iri=base_iri))
 
     def derive(self, graph: str, rule: Derivation) -> int:
         """The rule's CONSTRUCT streamed to a file by pyoxigraph and bulk-loaded: no triple passes through Python."""
@@ -170,6 +177,7 @@ class OxigraphWriter(OxigraphReader, Writer):
         count = _lines(derived)
         if count:
             self.add_to_graph(graph, TriplesFile((derived,), count))
+        self._after_queued_writes(derived.unlink)
         return count
 
     def graph_triples(self, graphs: Iterable[str]) -> Iterator[Triple]:
