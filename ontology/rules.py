@@ -174,22 +174,29 @@ def materialise(writer: Writer, ontology: Graph, graph: str, max_rounds: int = 5
     gained: dict[URIRef, int] = {}  # predicate -> the last step whose rule added triples with it
     step = 0
     for _ in range(max_rounds):
-        ran = False
+        derived = False
         for rule in rules:
             since = last_run.get(rule)
             if since is not None and not _stale(rule, since, gained):
                 continue
             step += 1
             last_run[rule] = step
-            ran = True
             if writer.derive(graph, rule):
-                gained.update(dict.fromkeys(rule.writes, step))
-        if not ran:
+                derived = True
+                gained.update(dict.fromkeys(rule.writes or {ANY_PREDICATE}, step))
+        if not derived:  # every rule that ran found nothing new, and the others had nothing new to read
             return writer.triple_count(graph)
     raise RuntimeError(f"entailments did not reach a fixpoint in {max_rounds} rounds")
 
 
+ANY_PREDICATE = URIRef("urn:innograph:any-predicate")
+"""Stands for every predicate: what a rule that does not say what it writes is taken to have written."""
+
+
 def _stale(rule: Rule, last_run: int, gained: dict[URIRef, int]) -> bool:
-    """Whether a predicate the rule reads gained triples after its last run, or in it (unless it saturates)."""
-    return any(gained.get(p, -1) > last_run or (gained.get(p) == last_run and not rule.saturating)
-               for p in rule.reads)
+    """Whether a predicate the rule reads gained triples after its last run, or in it (unless it saturates).
+
+    A rule that does not say what it reads is always stale.
+    """
+    return not rule.reads or any(gained.get(p, -1) > last_run or (gained.get(p) == last_run and not rule.saturating)
+                                 for p in rule.reads | {ANY_PREDICATE})
