@@ -332,14 +332,14 @@ class MemoryCopy(OxigraphReader):
         generation = self.store.current_generation()
         if self._copy is None or self._copy[0] != generation:
             self._copy = None  # the old copy's memory goes before the new one is made
-            self._copy = (str(generation), in_memory_copy(self.store.native, self.store.path))
+            self._copy = (str(generation), in_memory_copy(self.store.native))  # the service may not write the store
         return self._copy[1]
 
 
-def in_memory_copy(store: ox.Store, folder: Path) -> ox.Store:
-    """A copy of `store` in memory, passed through an N-Quads file that is gone when closed (or the process
-    killed), so no quad becomes a Python object. Reading a disk store is the slow part (about 12 s per
-    million quads, each term looked up in its string table), loading the copy about 4 s."""
+def in_memory_copy(store: ox.Store, folder: Path | None = None) -> ox.Store:
+    """A copy of `store` in memory, passed through an N-Quads file in `folder` (default: the system's temporary
+    folder) that is gone when closed or the process killed, so no quad becomes a Python object. Reading a disk
+    store is the slow part (about 12 s per million quads, each term looked up in its string table)."""
     copy = ox.Store()
     if len(store):
         with tempfile.TemporaryFile(dir=folder) as quads:
