@@ -14,7 +14,7 @@ from innograph.namespaces import Graphs
 from innograph.ontology import ontology_file, shapes_file
 from innograph.ontology.rules import materialise
 from innograph.ontology.shacl_sparql import compile_shapes, sparql_violations
-from innograph.store import Writer, open_store
+from innograph.store import Store, Writer, open_store
 from innograph.store.rdfio import ParsedRdf, parse_file
 
 
@@ -89,5 +89,16 @@ def refresh_entailments(writer: Writer, graphs: Graphs) -> int:
 
 def infer(settings: Settings) -> int:
     """Recompute the materialised entailments on demand; returns their number."""
-    with open_store(settings.store).transaction() as writer:
+    store = open_store(settings.store)
+    with store.transaction(in_memory=works_in_memory(store, settings)) as writer:
         return refresh_entailments(writer, settings.graphs)
+
+
+def works_in_memory(store: Store, settings: Settings, incoming: int = 0) -> bool:
+    """Whether a write that recomputes the entailments, after loading `incoming` triples, may work through an
+    in-memory copy of the store: whether the store after it stays within `load_in_memory_quads`.
+
+    The entailments about double what is loaded; beyond the limit the writer works on disk alone.
+    """
+    size = store.triple_count() if store.exists() else 0
+    return size + 2 * incoming <= settings.load_in_memory_quads

@@ -48,8 +48,9 @@ class Settings:
     """Address-space cap of the process that runs a write over HTTP, in MiB (0: no cap; an embedded write
     holds the whole dataset in memory, about 600 MB per million triples)."""
     load_in_memory_quads: int = 3_000_000
-    """Largest store (quads after a load, entailments included) that `innograph load` writes and infers through
-    an in-memory copy, about 4x faster; a larger one is worked on disk alone, in bounded memory (0: always)."""
+    """Largest store (quads after a load, entailments included) that `innograph load`, `unload` and `infer` work
+    on through an in-memory copy, about 4x faster; a larger one is worked on disk alone, in bounded memory
+    (0: always on disk)."""
     result_row_cap: int = 100_000
     """Most rows a SELECT on /sparql returns; a cut answer says so in a header (0: no cap)."""
     answer_cache_mb: int = 64

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from innograph import __version__
-from innograph.bootstrap import refresh_entailments, stored_graph
+from innograph.bootstrap import refresh_entailments, stored_graph, works_in_memory
 from innograph.config import Settings
 from innograph.errors import InputError, StoreError
 from innograph.loader.context import Context
@@ -179,15 +179,6 @@ def _write(store: Store, settings: Settings, sources: list[Source], result: Load
         _say(progress, "publishing")
 
 
-def works_in_memory(store: Store, settings: Settings, incoming: int) -> bool:
-    """Whether the store after a load of `incoming` triples is small enough to work on through an in-memory copy.
-
-    The entailments about double what is loaded; beyond the limit the writer works on disk alone.
-    """
-    size = store.triple_count() if store.exists() else 0
-    return size + 2 * incoming <= settings.load_in_memory_quads
-
-
 def _scratch_folder(settings: Settings) -> tempfile.TemporaryDirectory[str]:
     """A folder for the converted triples: in an embedded store's folder (its disk, not a small or in-memory
     /tmp), where the folders of loaders that were killed are removed first; else the system's temporary folder."""
@@ -217,7 +208,7 @@ def unload(settings: Settings, graph: str) -> int:
     if settings.graphs.is_managed(graph):
         raise InputError(f"{graph} is not a loaded source; `innograph init` manages it")
     removed = store.triple_count(graph)
-    with store.transaction() as writer:
+    with store.transaction(in_memory=works_in_memory(store, settings)) as writer:
         writer.drop_graph(graph)
         forget_provenance(writer, settings, graph)
         refresh_entailments(writer, settings.graphs)

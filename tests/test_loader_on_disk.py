@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from innograph.bootstrap import initialise
+from innograph.bootstrap import infer, initialise, works_in_memory
 from innograph.config import Settings
-from innograph.loader.pipeline import load, works_in_memory
+from innograph.loader.pipeline import load, unload
 from innograph.loader.report import LoadRefused
 from innograph.store import open_store
 from innograph.store.rdfio import syntax_for
@@ -60,3 +60,14 @@ def test_a_load_on_disk_refused_by_the_shapes_leaves_the_store_as_it_was(tmp_pat
         load(settings, [orphan])
     assert any(p.rule.startswith("shacl:") and "orphan" in p.message for p in refused.value.report.errors)
     assert open_store(settings.store).dump(syntax_for("nquads")) == before
+
+
+def test_infer_and_unload_work_on_disk_alone_too(tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "store"), load_in_memory_quads=0)
+    initialise(settings)
+    before = without_provenance(settings)
+    load(settings, [DEMO])
+    entailed = open_store(settings.store).triple_count(settings.graphs.entailments)
+    assert infer(settings) == entailed
+    unload(settings, settings.graphs.source("demo"))
+    assert same_dataset(without_provenance(settings), before)
