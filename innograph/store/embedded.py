@@ -105,21 +105,20 @@ class OxigraphWriter(OxigraphReader, Writer):
 
     def _write(self, work: Callable[[ox.Store], None]) -> None:
         """Do `work` on the mirror now and on the disk store in the background, or on the disk store now."""
-        if self.mirror is None or self._disk_writes is None:
-            work(self.disk)
+        if self.mirror is not None:
+            work(self.mirror)
+        self._after_queued_writes(lambda: work(self.disk))
+
+    def _after_queued_writes(self, action: Callable[[], object]) -> None:
+        """Run `action` once the disk store has every write queued so far (at once, without a mirror); a queued
+        write that has already failed is raised here rather than at the end."""
+        if self._disk_writes is None:
+            action()
             return
-        work(self.mirror)
         failed = next((f for f in self._queued if f.done() and f.exception()), None)
         if failed is not None:
             failed.result()
-        self._queued.append(self._disk_writes.submit(work, self.disk))
-
-    def _after_queued_writes(self, action: Callable[[], object]) -> None:
-        """Run `action` once the disk store has every write queued so far (at once, without a mirror)."""
-        if self._disk_writes is None:
-            action()
-        else:
-            self._queued.append(self._disk_writes.submit(action))
+        self._queued.append(self._disk_writes.submit(action))
 
     def settle(self) -> None:
         """Wait until the disk store has every queued write; raises the first that failed."""
