@@ -31,6 +31,7 @@ from innograph.loader.readers import TABULAR_SUFFIXES, read_tabular
 from innograph.loader.report import LoadRefused, Problem, Report
 from innograph.loader.tables import TABLES
 from innograph.ontology.shacl_sparql import compile_shapes, sparql_violations
+from innograph.processes import is_running
 from innograph.store import Store, Writer, open_store
 from innograph.store.location import is_remote
 from innograph.store.rdfio import ParsedRdf, TriplesFile, iri, parse_file, syntax_for
@@ -185,19 +186,9 @@ def _scratch_folder(settings: Settings) -> tempfile.TemporaryDirectory[str]:
     if is_remote(settings.store):
         return tempfile.TemporaryDirectory(prefix="innograph-load-")
     for left in Path(settings.store).glob("load-*-*"):
-        if not _running(int(left.name.split("-")[1])):
+        if not is_running(int(left.name.split("-")[1])):
             shutil.rmtree(left, ignore_errors=True)
     return tempfile.TemporaryDirectory(prefix=f"load-{os.getpid()}-", dir=settings.store)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def unload(settings: Settings, graph: str) -> int:

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from innograph.errors import QueryError, StoreError
+from innograph.processes import is_running
 from innograph.sparql_text import (
     has_keyword,
     has_relative_iri,
@@ -452,11 +453,6 @@ def _dead_here(holder: str) -> bool:
     """Whether a writer lock was taken by a process of this machine that no longer runs."""
     try:
         _, host, pid = holder.rsplit(" ", 2)
-        if host != socket.gethostname():
-            return False
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except (ValueError, PermissionError):
+        return host == socket.gethostname() and not is_running(int(pid))
+    except ValueError:
         return False
-    return False
